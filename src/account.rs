@@ -1,0 +1,249 @@
+//! Accounts and the rules for their fields: usernames, emails, display names, roles.
+
+use crate::error::{Error, Result};
+use crate::time::Timestamp;
+use std::fmt;
+
+/// Longest username, in characters.
+pub const MAX_USERNAME_LEN: usize = 32;
+/// Longest email address, in characters (RFC 5321's path limit).
+pub const MAX_EMAIL_LEN: usize = 254;
+/// Longest display name, in characters.
+pub const MAX_NAME_LEN: usize = 128;
+
+/// A valid, lowercase username: 1 to 32 of `a-z 0-9 . _ -`, starting with a
+/// letter or digit. Input is case-insensitive: `Alice` is the account `alice`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Username(String);
+
+impl Username {
+    /// Validates and lowercases a username.
+    pub fn parse(input: &str) -> Result<Self> {
+        let name = input.to_ascii_lowercase();
+        let first_ok = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let chars_ok = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        if !first_ok || !chars_ok || name.len() > MAX_USERNAME_LEN {
+            return Err(Error::Invalid(format!(
+                "invalid username {input:?}: use 1 to {MAX_USERNAME_LEN} characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+            )));
+        }
+        Ok(Username(name))
+    }
+
+    /// Wraps a username read back from the database, where only valid ones are written.
+    pub(crate) fn from_stored(name: String) -> Self {
+        Username(name)
+    }
+
+    /// The username as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A plausible email address: one `@` with text on both sides, at most 254
+/// characters, no whitespace or control characters. (Deliverability is not
+/// ours to judge.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Validates an email address.
+    pub fn parse(input: &str) -> Result<Self> {
+        let invalid = |why: &str| Error::Invalid(format!("invalid email {input:?}: {why}"));
+        if input.chars().count() > MAX_EMAIL_LEN {
+            return Err(invalid("at most 254 characters"));
+        }
+        if input.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(invalid("no spaces or control characters allowed"));
+        }
+        match input.split_once('@') {
+            Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => {
+                Ok(Email(input.to_string()))
+            }
+            _ => Err(invalid("must be one '@' with text on both sides")),
+        }
+    }
+
+    /// The address as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: at most 128 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// Validates a display name.
+    pub fn parse(input: &str) -> Result<Self> {
+        if input.chars().count() > MAX_NAME_LEN {
+            return Err(Error::Invalid(format!(
+                "invalid name: at most {MAX_NAME_LEN} characters"
+            )));
+        }
+        if input.chars().any(char::is_control) {
+            return Err(Error::Invalid(
+                "invalid name: control characters are not allowed".to_string(),
+            ));
+        }
+        Ok(DisplayName(input.to_string()))
+    }
+
+    /// The name as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Manages every account.
+    Admin,
+    /// Manages only itself.
+    User,
+}
+
+impl Role {
+    /// The role's name as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::User => "user",
+        }
+    }
+
+    /// Reads a stored role name.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "admin" => Ok(Role::Admin),
+            "user" => Ok(Role::User),
+            other => Err(Error::Invalid(format!(
+                "invalid role {other:?}: use admin or user"
+            ))),
+        }
+    }
+}
+
+/// One account as stored, without its password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Database id; stable for the account's life.
+    pub id: i64,
+    /// The lowercase username.
+    pub username: Username,
+    /// Display name, if set.
+    pub name: Option<String>,
+    /// Email address, if set.
+    pub email: Option<String>,
+    /// Admin or user.
+    pub role: Role,
+    /// When the account was created.
+    pub created_at: Timestamp,
+    /// The last successful login, if any.
+    pub last_login_at: Option<Timestamp>,
+    /// When the password was last set.
+    pub password_changed_at: Timestamp,
+}
+
+/// Optional details given when an account is created.
+#[derive(Debug, Clone, Default)]
+pub struct Details {
+    /// Email address.
+    pub email: Option<Email>,
+    /// Display name.
+    pub name: Option<DisplayName>,
+}
+
+/// A change to one optional field: leave it, set it, or clear it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailChange<T> {
+    /// Keep the current value.
+    Keep,
+    /// Remove the value.
+    Clear,
+    /// Replace the value.
+    Set(T),
+}
+
+impl<T> DetailChange<T> {
+    /// Builds a change from a command-line value: absent keeps, empty clears.
+    pub fn from_input(input: Option<&str>, parse: impl Fn(&str) -> Result<T>) -> Result<Self> {
+        match input {
+            None => Ok(DetailChange::Keep),
+            Some("") => Ok(DetailChange::Clear),
+            Some(text) => parse(text).map(DetailChange::Set),
+        }
+    }
+
+    /// Whether this leaves the field as it is.
+    pub fn is_keep(&self) -> bool {
+        matches!(self, DetailChange::Keep)
+    }
+
+    /// Borrows the new value, if any, through `f`.
+    pub fn as_ref<'a, U: ?Sized>(&'a self, f: impl Fn(&'a T) -> &'a U) -> DetailChange<&'a U> {
+        match self {
+            DetailChange::Keep => DetailChange::Keep,
+            DetailChange::Clear => DetailChange::Clear,
+            DetailChange::Set(v) => DetailChange::Set(f(v)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_lowercased_and_validated() {
+        assert_eq!(Username::parse("Alice").map(|u| u.0).ok(), Some("alice".into()));
+        for ok in ["a", "0day", "j.doe_2-x", &"a".repeat(32)] {
+            assert!(Username::parse(ok).is_ok(), "{ok:?} refused");
+        }
+        for bad in ["", ".a", "_a", "-a", "a b", "a@b", "é", &"a".repeat(33), "a\n"] {
+            assert!(Username::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn emails_need_one_at_with_text_around_it() {
+        assert!(Email::parse("a@b").is_ok());
+        for bad in ["", "a", "@b", "a@", "a@b@c", "a @b", "a\t@b"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        let long = format!("{}@b.c", "a".repeat(251));
+        assert!(Email::parse(&long).is_err());
+        assert!(Email::parse(&long[1..]).is_ok());
+    }
+
+    #[test]
+    fn names_refuse_control_characters_and_length() {
+        assert!(DisplayName::parse("Ada Lovelace ✓").is_ok());
+        assert!(DisplayName::parse("a\u{1b}[31m").is_err());
+        assert!(DisplayName::parse(&"é".repeat(128)).is_ok());
+        assert!(DisplayName::parse(&"é".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn detail_change_from_input() {
+        let parse = |s: &str| Email::parse(s);
+        assert!(DetailChange::from_input(None, parse).is_ok_and(|c| c.is_keep()));
+        assert!(matches!(DetailChange::from_input(Some(""), parse), Ok(DetailChange::Clear)));
+        assert!(matches!(DetailChange::from_input(Some("a@b"), parse), Ok(DetailChange::Set(_))));
+        assert!(DetailChange::from_input(Some("nope"), parse).is_err());
+    }
+}

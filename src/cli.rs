@@ -1,0 +1,158 @@
+//! Command-line interface: global flags and one subcommand enum. The `///`
+//! comments are the help text.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  unexpected error (I/O, internal)
+  2  usage (bad arguments, or a password needed with no terminal)
+  3  authentication failed
+  4  not logged in / session expired, revoked or unusable
+  5  database busy
+  6  no such user
+  7  account locked or disabled
+  8  permission denied
+  9  user already exists
+  10 database unusable (not an authctl database, newer schema, corrupt)
+  11 input rejected (invalid username, email, name or duration; weak or
+     mismatched password; last admin)";
+
+/// Manage user accounts in a local SQLite database.
+///
+/// Passwords are read from hidden prompts, or one per line from standard
+/// input with --password-stdin; never from arguments or the environment.
+#[derive(Debug, Parser)]
+#[command(name = "authctl", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Account database [default: ~/.local/share/authctl/users.db]
+    #[arg(long, global = true, env = "AUTHCTL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Directory of the session token file [default: ~/.config/authctl]
+    #[arg(long, global = true, env = "AUTHCTL_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an account (the first account ever created is an admin)
+    Register(RegisterArgs),
+    /// Log in and save a session token in the config directory
+    Login(LoginArgs),
+    /// End the current session and remove the token file
+    Logout(LogoutArgs),
+    /// Print the logged-in username
+    Whoami,
+    /// Change a password (yours, or as an admin anyone's)
+    Passwd(PasswdArgs),
+    /// Show an account's details
+    Show(ShowArgs),
+    /// List all accounts (admin)
+    List,
+    /// Change an account's email or display name
+    Update(UpdateArgs),
+    /// Delete an account and all its sessions
+    Delete(DeleteArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+/// Arguments of `register`.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// Username: 1-32 of a-z 0-9 . _ - (case-insensitive)
+    pub username: String,
+    /// Email address
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Display name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Arguments of `login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Username (prompted for when missing; required with --password-stdin)
+    pub username: Option<String>,
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Session lifetime, like 90s, 30m, 8h or 7d (at most 30d)
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub ttl: String,
+}
+
+/// Arguments of `logout`.
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Revoke every session of your account, not just this one
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Arguments of `passwd`.
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Account to change [default: the logged-in user]
+    pub username: Option<String>,
+    /// Read passwords from standard input: the current password on line 1
+    /// and the new one on line 2 (an admin resetting another account gives
+    /// only the new one)
+    #[arg(long, verbatim_doc_comment)]
+    pub password_stdin: bool,
+}
+
+/// Arguments of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Account to show [default: the logged-in user]
+    pub username: Option<String>,
+}
+
+/// Arguments of `update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Account to change [default: the logged-in user]
+    pub username: Option<String>,
+    /// New email address ("" clears it)
+    #[arg(long)]
+    pub email: Option<String>,
+    /// New display name ("" clears it)
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// Arguments of `delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Account to delete [default: the logged-in user]
+    pub username: Option<String>,
+    /// Do not ask to type the username to confirm
+    #[arg(long)]
+    pub yes: bool,
+    /// Read your password (needed to delete your own account) from standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate for
+    pub shell: clap_complete::Shell,
+}

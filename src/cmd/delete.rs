@@ -1,0 +1,47 @@
+//! `authctl delete`: delete an account and its sessions.
+
+use super::{Context, target};
+use crate::cli::DeleteArgs;
+use crate::exit::UsageError;
+use crate::prompt::Input;
+use anyhow::Result;
+use authctl::Error;
+use std::io::{self, IsTerminal};
+
+pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
+    let session = ctx.session()?;
+    let username = target(args.username.as_deref(), &session)?;
+    let own = session.is_for(&username);
+    session.require_self_or_admin(&username, "delete")?;
+    let account = ctx.accounts.account(&username)?;
+    let input = Input::new(args.password_stdin);
+    if !args.yes {
+        if !io::stdin().is_terminal() {
+            return Err(UsageError(format!(
+                "refusing to delete {username} without confirmation: pass --yes"
+            ))
+            .into());
+        }
+        let typed = input.answer(
+            &format!("This deletes {username} and all its sessions. Type the username to confirm: "),
+            "delete",
+        )?;
+        if typed.trim() != username.as_str() {
+            return Err(Error::Invalid(format!(
+                "confirmation did not match {username}; nothing was deleted"
+            ))
+            .into());
+        }
+    }
+    if own {
+        // Deleting yourself needs your password, not just a session.
+        let password = input.password("Password: ")?;
+        ctx.accounts.check_password(&username, &password)?;
+    }
+    ctx.accounts.delete(&account)?;
+    if own {
+        ctx.session_file.remove()?;
+    }
+    ctx.out.message(&format!("deleted account {username}"));
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! `authctl login`: check a password, open a session, save its token.
+
+use super::Context;
+use crate::cli::LoginArgs;
+use crate::exit::UsageError;
+use crate::prompt::Input;
+use anyhow::Result;
+use authctl::Username;
+use authctl::duration::parse_ttl;
+use authctl::time::rfc3339;
+use serde_json::json;
+
+pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
+    let ttl = parse_ttl(&args.ttl)?;
+    let input = Input::new(args.password_stdin);
+    let username = match (&args.username, args.password_stdin) {
+        (Some(name), _) => Username::parse(name)?,
+        (None, true) => {
+            return Err(UsageError("a USERNAME is required with --password-stdin".to_string()).into());
+        }
+        (None, false) => Username::parse(&input.answer("Username: ", "login")?)?,
+    };
+    let password = input.password("Password: ")?;
+    // The session this file held is replaced; a file we cannot use is simply overwritten.
+    let previous = ctx.session_file.read().ok().flatten();
+    let new = ctx
+        .accounts
+        .login(&username, &password, ttl, previous.as_ref())?;
+    if let Err(e) = ctx.session_file.write(&new.token) {
+        // Do not leave a session behind that nobody holds the token for.
+        let _ = ctx.accounts.logout(&new.session, false);
+        return Err(e.into());
+    }
+    let expires = rfc3339(new.session.expires_at);
+    if ctx.out.is_json() {
+        ctx.out.json_value(&json!({
+            "username": new.session.account.username.as_str(),
+            "role": new.session.account.role.as_str(),
+            "expires_at": expires,
+        }))?;
+    } else {
+        ctx.out.message(&format!("logged in as {username} until {expires}"));
+    }
+    Ok(())
+}

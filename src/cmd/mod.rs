@@ -1,0 +1,93 @@
+//! One module per subcommand. Each reads its arguments, calls the library and
+//! prints through the [`Printer`]; none does the work itself.
+
+mod completions;
+mod delete;
+mod list;
+mod login;
+mod logout;
+mod passwd;
+mod register;
+mod show;
+mod update;
+mod whoami;
+
+use crate::cli::{Cli, Command};
+use crate::output::Printer;
+use anyhow::{Context as _, Result};
+use authctl::{Accounts, Error, Session, SessionFile, Store, Username, paths};
+
+/// What every command that touches accounts needs.
+pub struct Context {
+    /// The account service over the open database.
+    pub accounts: Accounts,
+    /// The session token file.
+    pub session_file: SessionFile,
+    /// Output.
+    pub out: Printer,
+}
+
+impl Context {
+    fn open(cli: &Cli) -> Result<Self> {
+        let db = match &cli.db {
+            Some(path) => path.clone(),
+            None => paths::default_db_path()?,
+        };
+        let config_dir = match &cli.config_dir {
+            Some(dir) => dir.clone(),
+            None => paths::default_config_dir()?,
+        };
+        let store = Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
+        Ok(Context {
+            accounts: Accounts::new(store),
+            session_file: SessionFile::in_dir(&config_dir),
+            out: Printer::new(cli.json),
+        })
+    }
+
+    /// The caller's session, or exit 4 saying why there is none.
+    pub fn session(&mut self) -> Result<Session> {
+        let token = self.session_file.read()?.ok_or_else(|| {
+            Error::NotLoggedIn("you are not logged in; run `authctl login`".to_string())
+        })?;
+        Ok(self.accounts.authenticate(&token)?)
+    }
+
+    /// The caller's session if there is a usable one. Other failures (a busy
+    /// database) are still errors.
+    pub fn optional_session(&mut self) -> Result<Option<Session>> {
+        match self.session() {
+            Ok(session) => Ok(Some(session)),
+            Err(e) if matches!(e.downcast_ref::<Error>(), Some(Error::NotLoggedIn(_))) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The account a command acts on: the one named, else the caller's own.
+pub fn target(named: Option<&str>, session: &Session) -> Result<Username> {
+    match named {
+        Some(name) => Ok(Username::parse(name)?),
+        None => Ok(session.account.username.clone()),
+    }
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    if let Command::Completions(args) = &cli.command {
+        return completions::run(args);
+    }
+    let mut ctx = Context::open(&cli)?;
+    match &cli.command {
+        Command::Register(args) => register::run(&mut ctx, args),
+        Command::Login(args) => login::run(&mut ctx, args),
+        Command::Logout(args) => logout::run(&mut ctx, args),
+        Command::Whoami => whoami::run(&mut ctx),
+        Command::Passwd(args) => passwd::run(&mut ctx, args),
+        Command::Show(args) => show::run(&mut ctx, args),
+        Command::List => list::run(&mut ctx),
+        Command::Update(args) => update::run(&mut ctx, args),
+        Command::Delete(args) => delete::run(&mut ctx, args),
+        Command::Completions(_) => Ok(()),
+    }
+}

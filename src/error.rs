@@ -1,0 +1,77 @@
+//! The library's error type: one variant per outcome a caller may branch on.
+
+use std::io;
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the library. The variants are kinds a
+/// caller acts on differently (the binary maps each to an exit code); the
+/// message is meant for a person and never contains a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that breaks a rule: a bad username, email, name or duration, a
+    /// weak or mismatched password, removing the last admin.
+    #[error("{0}")]
+    Invalid(String),
+    /// Wrong username or password. Deliberately does not say which.
+    #[error("incorrect username or password")]
+    AuthenticationFailed,
+    /// No usable session: missing, unreadable, insecure, expired or revoked.
+    #[error("{0}")]
+    NotLoggedIn(String),
+    /// The database stayed locked by another process past the busy timeout.
+    #[error("the database is busy (another authctl is writing to it); try again")]
+    Busy,
+    /// The named account does not exist.
+    #[error("no such user: {0}")]
+    NoSuchUser(String),
+    /// The caller's session may not do this.
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// The username is taken.
+    #[error("user {0} already exists")]
+    UserExists(String),
+    /// The database file cannot be used: not ours, newer schema, or corrupt.
+    #[error("{0}")]
+    DatabaseUnusable(String),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(rusqlite::Error),
+    /// A file-system failure; the message names the file.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, naming the file.
+        context: String,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// A bug or an environment failure that a user cannot fix by changing input.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with a description of what was being done.
+    pub fn io(context: impl Into<String>, source: io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    /// Sorts SQLite failures into the kinds a caller acts on: a lock held past
+    /// the busy timeout, a file that is not a usable database, anything else.
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseCorrupt, DatabaseLocked, NotADatabase};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => Error::Busy,
+            Some(NotADatabase | DatabaseCorrupt) => {
+                Error::DatabaseUnusable(format!("the database file is not usable: {e}"))
+            }
+            _ => Error::Database(e),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! File-system helpers for secret files: private modes and atomic writes.
+
+use crate::error::{Error, Result};
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+
+/// Creates a directory and any missing parents with mode 0700. Existing
+/// directories are left as they are.
+pub fn create_private_dir_all(dir: &Path) -> Result<()> {
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io(format!("cannot create directory {}", dir.display()), e))
+}
+
+/// Creates an empty file with mode 0600 (and its parent directories with
+/// 0700) unless it already exists.
+pub fn create_private_file(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
+    }
+}
+
+/// Replaces `path` with `contents` atomically: a 0600 temporary file in the
+/// same directory is written, synced and renamed over it, then the directory
+/// is synced. A reader sees the old file or the new one, never a mix.
+pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    create_private_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
+    let result = write_new(&tmp, contents)
+        .and_then(|()| fs::rename(&tmp, path))
+        .and_then(|()| File::open(dir)?.sync_all());
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+}
+
+fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
+    // A leftover from a killed process has our pid only by reuse; replace it.
+    let _ = fs::remove_file(path);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p).map(|m| m.permissions().mode() & 0o777).unwrap_or(0)
+    }
+
+    #[test]
+    fn atomic_write_creates_private_dirs_and_file() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
+        let path = tmp.path().join("a/b/secret");
+        write_private_atomic(&path, b"one")?;
+        write_private_atomic(&path, b"two")?;
+        assert_eq!(fs::read(&path).ok().as_deref(), Some(&b"two"[..]));
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&tmp.path().join("a/b")), 0o700);
+        assert_eq!(mode(&tmp.path().join("a")), 0o700);
+        // No temporary file is left behind.
+        let entries = fs::read_dir(tmp.path().join("a/b")).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(entries, 1);
+        Ok(())
+    }
+}

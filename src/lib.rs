@@ -1,0 +1,26 @@
+//! authctl's library: accounts, passwords, sessions and their storage.
+//!
+//! Nothing here prints, prompts or knows about command-line parsing; the
+//! `authctl` binary is one front end over it and other Rust programs can be
+//! another. The entry point is [`Accounts`], which owns a [`Store`] and applies
+//! the rules (validation, password policy, hashing, session lifetimes).
+
+pub mod account;
+pub mod accounts;
+pub mod duration;
+pub mod error;
+pub mod fsutil;
+pub mod password;
+pub mod paths;
+pub mod session_file;
+pub mod store;
+pub mod time;
+pub mod token;
+
+pub use account::{Account, DetailChange, Details, Email, DisplayName, Role, Username};
+pub use accounts::{Accounts, NewSession, Session};
+pub use error::{Error, Result};
+pub use password::{HashParams, Password};
+pub use session_file::SessionFile;
+pub use store::Store;
+pub use token::SessionToken;

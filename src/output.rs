@@ -1,0 +1,211 @@
+//! The one printer: data to stdout (tables or JSON), messages to stderr.
+//! Every user-supplied value passes through [`sanitize`] before it reaches a
+//! terminal, and tables lose their borders and styling when piped.
+
+use anyhow::Result;
+use authctl::Account;
+use authctl::time::{Timestamp, rfc3339};
+use comfy_table::{Attribute, Cell, Table, presets};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Write};
+
+/// Replaces control characters with visible escapes (`\u{1b}`), so stored
+/// text cannot move the cursor, change colours or fake output lines.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut clean = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(clean, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            clean.push(c);
+        }
+    }
+    Cow::Owned(clean)
+}
+
+/// An account as `--json` shows it.
+#[derive(Serialize)]
+pub struct AccountJson<'a> {
+    username: &'a str,
+    name: Option<&'a str>,
+    email: Option<&'a str>,
+    role: &'static str,
+    created_at: String,
+    last_login_at: Option<String>,
+    password_changed_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    active_sessions: Option<i64>,
+}
+
+impl<'a> AccountJson<'a> {
+    /// The JSON view of an account; `active_sessions` only where shown.
+    pub fn new(account: &'a Account, active_sessions: Option<i64>) -> Self {
+        AccountJson {
+            username: account.username.as_str(),
+            name: account.name.as_deref(),
+            email: account.email.as_deref(),
+            role: account.role.as_str(),
+            created_at: rfc3339(account.created_at),
+            last_login_at: account.last_login_at.map(rfc3339),
+            password_changed_at: rfc3339(account.password_changed_at),
+            active_sessions,
+        }
+    }
+}
+
+/// Where and how output goes.
+pub struct Printer {
+    json: bool,
+    stdout_is_terminal: bool,
+    styled: bool,
+}
+
+impl Printer {
+    /// A printer for this process's stdout; `json` selects `--json` output.
+    pub fn new(json: bool) -> Self {
+        let stdout_is_terminal = io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Printer {
+            json,
+            stdout_is_terminal,
+            styled: stdout_is_terminal && !no_color,
+        }
+    }
+
+    /// Whether `--json` was asked for.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// A message for the person at the terminal, on stderr.
+    pub fn message(&self, text: &str) {
+        eprintln!("{}", sanitize(text));
+    }
+
+    /// One line of data on stdout.
+    pub fn line(&self, text: &str) -> Result<()> {
+        writeln!(io::stdout().lock(), "{}", sanitize(text))?;
+        Ok(())
+    }
+
+    /// One JSON document on stdout.
+    pub fn json_value(&self, value: &impl Serialize) -> Result<()> {
+        let mut out = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, value)?;
+        writeln!(out)?;
+        Ok(())
+    }
+
+    /// One account: a two-column table, or a JSON object.
+    pub fn account(&self, account: &Account, active_sessions: i64) -> Result<()> {
+        if self.json {
+            return self.json_value(&AccountJson::new(account, Some(active_sessions)));
+        }
+        let mut table = self.table();
+        let field = |t: &mut Table, k: &str, v: String| {
+            t.add_row(vec![self.header_cell(k), Cell::new(sanitize(&v))]);
+        };
+        field(&mut table, "username", account.username.to_string());
+        field(&mut table, "name", or_dash(account.name.as_deref()));
+        field(&mut table, "email", or_dash(account.email.as_deref()));
+        field(&mut table, "role", account.role.as_str().to_string());
+        field(&mut table, "created", rfc3339(account.created_at));
+        field(&mut table, "last login", time_or_dash(account.last_login_at));
+        field(&mut table, "password changed", rfc3339(account.password_changed_at));
+        field(&mut table, "active sessions", active_sessions.to_string());
+        self.table_out(&table)
+    }
+
+    /// Many accounts: a table, or a JSON array written as rows arrive (the
+    /// accounts are never all held in memory for JSON).
+    pub fn accounts(
+        &self,
+        for_each: impl FnOnce(&mut dyn FnMut(Account) -> authctl::Result<()>) -> authctl::Result<()>,
+    ) -> Result<()> {
+        let mut out = io::stdout().lock();
+        if self.json {
+            let mut first = true;
+            out.write_all(b"[")?;
+            for_each(&mut |account| {
+                let sep: &[u8] = if first { b"\n  " } else { b",\n  " };
+                first = false;
+                out.write_all(sep)
+                    .and_then(|()| {
+                        serde_json::to_writer(&mut out, &AccountJson::new(&account, None))
+                            .map_err(io::Error::from)
+                    })
+                    .map_err(|e| authctl::Error::io("cannot write output", e))
+            })?;
+            out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+            return Ok(());
+        }
+        let mut table = self.table();
+        table.set_header(
+            ["username", "name", "email", "role", "created", "last login"].map(|h| self.header_cell(h)),
+        );
+        for_each(&mut |a| {
+            table.add_row(vec![
+                a.username.to_string(),
+                sanitize(&or_dash(a.name.as_deref())).into_owned(),
+                sanitize(&or_dash(a.email.as_deref())).into_owned(),
+                a.role.as_str().to_string(),
+                rfc3339(a.created_at),
+                time_or_dash(a.last_login_at),
+            ]);
+            Ok(())
+        })?;
+        drop(out);
+        self.table_out(&table)
+    }
+
+    /// Writes a table whose cells were sanitized as they were added.
+    fn table_out(&self, table: &Table) -> Result<()> {
+        writeln!(io::stdout().lock(), "{}", table.trim_fmt())?;
+        Ok(())
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new();
+        if self.stdout_is_terminal {
+            table.load_style(presets::UTF8_FULL_CONDENSED);
+        } else {
+            // Plain aligned columns: no border characters to trip up a script.
+            table.load_style(presets::NOTHING);
+            table.force_no_tty();
+        }
+        table
+    }
+
+    fn header_cell(&self, text: &str) -> Cell {
+        let cell = Cell::new(text);
+        if self.styled {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }
+}
+
+fn or_dash(value: Option<&str>) -> String {
+    value.unwrap_or("-").to_string()
+}
+
+fn time_or_dash(ts: Option<Timestamp>) -> String {
+    ts.map(rfc3339).unwrap_or_else(|| "-".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("plain ✓"), "plain ✓");
+        assert_eq!(sanitize("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
+    }
+}

@@ -1,0 +1,219 @@
+//! Passwords: a secret type that wipes itself, the policy, and Argon2id hashing.
+
+use crate::account::Username;
+use crate::error::{Error, Result};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::fmt;
+use zeroize::Zeroizing;
+
+/// Shortest password accepted, in Unicode scalar values.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest password accepted, in Unicode scalar values.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// A password in memory. It is wiped when dropped and its `Debug` output is
+/// redacted, so it cannot leak through a log line or an error message.
+pub struct Password(Zeroizing<String>);
+
+impl Password {
+    /// Takes ownership of a password read from the user.
+    pub fn new(secret: Zeroizing<String>) -> Self {
+        Password(secret)
+    }
+
+    /// The password's text, for hashing or comparing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Password {
+    fn from(secret: &str) -> Self {
+        Password(Zeroizing::new(secret.to_string()))
+    }
+}
+
+impl PartialEq for Password {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// Checks a new password against the policy: 8 to 1024 characters and not
+/// the username (in any letter case).
+pub fn check_policy(password: &Password, username: &Username) -> Result<()> {
+    let chars = password.expose().chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(Error::Invalid(format!(
+            "password is too short: use at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(Error::Invalid(format!(
+            "password is too long: use at most {MAX_PASSWORD_CHARS} characters"
+        )));
+    }
+    if password.expose().to_lowercase() == username.as_str() {
+        return Err(Error::Invalid(
+            "password must not be the same as the username".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashParams {
+    /// Memory in KiB (`m`).
+    pub memory_kib: u32,
+    /// Passes over memory (`t`).
+    pub iterations: u32,
+    /// Lanes, computed in parallel (`p`).
+    pub parallelism: u32,
+}
+
+impl HashParams {
+    /// RFC 9106's second recommended option: 64 MiB, 3 passes, 4 lanes.
+    pub const DEFAULT: HashParams = HashParams {
+        memory_kib: 65536,
+        iterations: 3,
+        parallelism: 4,
+    };
+
+    /// OWASP's minimum for Argon2id; nothing weaker is ever used.
+    pub const OWASP_MINIMUM: HashParams = HashParams {
+        memory_kib: 19456,
+        iterations: 2,
+        parallelism: 1,
+    };
+
+    /// Checks that the parameters are at least OWASP's minimum.
+    pub fn validate(self) -> Result<Self> {
+        let min = Self::OWASP_MINIMUM;
+        if self.memory_kib < min.memory_kib
+            || self.iterations < min.iterations
+            || self.parallelism < min.parallelism
+        {
+            return Err(Error::Invalid(format!(
+                "hash parameters m={},t={},p={} are below the minimum m={},t={},p={}",
+                self.memory_kib,
+                self.iterations,
+                self.parallelism,
+                min.memory_kib,
+                min.iterations,
+                min.parallelism
+            )));
+        }
+        Ok(self)
+    }
+
+    fn argon2(self) -> Result<Argon2<'static>> {
+        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| Error::Invalid(format!("invalid hash parameters: {e}")))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+
+    /// Hashes a password with a fresh random salt into a PHC string.
+    pub fn hash(self, password: &Password) -> Result<String> {
+        let hash = self
+            .argon2()?
+            .hash_password(password.expose().as_bytes())
+            .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))?;
+        Ok(hash.to_string())
+    }
+
+    /// Spends the same time as verifying a password against a hash made with
+    /// these parameters, and always fails. Used for unknown usernames so that
+    /// their response time does not reveal that the account does not exist.
+    pub fn verify_dummy(self, password: &Password) {
+        // A fixed salt and output: the result is never compared to anything real.
+        let dummy = format!(
+            "$argon2id$v=19$m={},t={},p={}$ZHVtbXlzYWx0ZHVtbXlzYWx0$ZHVtbXloYXNoZHVtbXloYXNoZHVtbXloYXNoMDAwMA",
+            self.memory_kib, self.iterations, self.parallelism
+        );
+        let _ = verify(password, &dummy);
+    }
+}
+
+/// Checks a password against a stored PHC string, using the parameters the
+/// string records. `Ok(false)` means the password is wrong.
+pub fn verify(password: &Password, stored: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(stored)
+        .map_err(|e| Error::Internal(format!("a stored password hash is malformed: {e}")))?;
+    match Argon2::default().verify_password(password.expose().as_bytes(), &parsed) {
+        Ok(()) => Ok(true),
+        Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
+        Err(e) => Err(Error::Internal(format!(
+            "password verification failed: {e}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str) -> Username {
+        match Username::parse(name) {
+            Ok(u) => u,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn policy_counts_characters_not_bytes() {
+        let alice = user("alice");
+        assert!(check_policy(&"1234567".into(), &alice).is_err());
+        assert!(check_policy(&"12345678".into(), &alice).is_ok());
+        assert!(check_policy(&"éééééééé".into(), &alice).is_ok());
+        assert!(check_policy(&"é".repeat(1024).as_str().into(), &alice).is_ok());
+        assert!(check_policy(&"é".repeat(1025).as_str().into(), &alice).is_err());
+    }
+
+    #[test]
+    fn policy_refuses_the_username_in_any_case() {
+        let name = user("alice.smith");
+        assert!(check_policy(&"Alice.Smith".into(), &name).is_err());
+        assert!(check_policy(&"alice.smith!".into(), &name).is_ok());
+    }
+
+    #[test]
+    fn hash_and_verify_round_trip_with_default_params() {
+        let pw: Password = "correct horse".into();
+        let hash = HashParams::DEFAULT.hash(&pw).unwrap_or_default();
+        assert!(hash.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"), "{hash}");
+        assert!(matches!(verify(&pw, &hash), Ok(true)));
+        assert!(matches!(verify(&"wrong horse".into(), &hash), Ok(false)));
+        // A fresh salt each time.
+        assert_ne!(HashParams::DEFAULT.hash(&pw).unwrap_or_default(), hash);
+    }
+
+    #[test]
+    fn malformed_hash_is_an_error_not_a_match() {
+        assert!(verify(&"x".into(), "not a hash").is_err());
+    }
+
+    #[test]
+    fn params_below_owasp_minimum_are_refused() {
+        assert!(HashParams::OWASP_MINIMUM.validate().is_ok());
+        let weak = HashParams {
+            memory_kib: 19455,
+            ..HashParams::OWASP_MINIMUM
+        };
+        assert!(weak.validate().is_err());
+    }
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let pw: Password = "hunter2hunter2".into();
+        assert!(!format!("{pw:?}").contains("hunter2"));
+    }
+}

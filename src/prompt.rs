@@ -1,0 +1,128 @@
+//! Reading passwords and answers: hidden prompts on a terminal, or lines from
+//! standard input with `--password-stdin`. Never hangs waiting on a pipe
+//! nobody will write to: with no terminal and no `--password-stdin`, fails.
+
+use crate::exit::UsageError;
+use anyhow::Result;
+use authctl::{Error, Password};
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::os::fd::AsFd;
+use zeroize::Zeroizing;
+
+/// Longest line accepted from stdin: 1024 characters of up to 4 bytes each.
+const MAX_LINE_BYTES: usize = 4096;
+
+/// Where secrets come from for one command.
+pub struct Input {
+    from_stdin: bool,
+}
+
+impl Input {
+    /// Secrets from stdin lines when `password_stdin`, else from hidden prompts.
+    pub fn new(password_stdin: bool) -> Self {
+        Input {
+            from_stdin: password_stdin,
+        }
+    }
+
+    /// Reads an existing password (shown `prompt` on a terminal).
+    pub fn password(&self, prompt: &str) -> Result<Password> {
+        if self.from_stdin {
+            return Ok(Password::new(read_stdin_line()?));
+        }
+        require_terminal("a password")?;
+        let config = rpassword::ConfigBuilder::new()
+            .output_writer(io::stderr())
+            .build();
+        let typed = rpassword::prompt_password_with_config(prompt, config)
+            .map_err(|e| anyhow::Error::new(e).context("cannot read the password from the terminal"))?;
+        Ok(Password::new(Zeroizing::new(typed)))
+    }
+
+    /// Reads a new password, checks it with `check` and, on a terminal, asks
+    /// for it again; a mismatch is rejected.
+    pub fn new_password(
+        &self,
+        prompt: &str,
+        check: impl Fn(&Password) -> authctl::Result<()>,
+    ) -> Result<Password> {
+        let password = self.password(prompt)?;
+        check(&password)?;
+        if !self.from_stdin && self.password("Confirm password: ")? != password {
+            return Err(Error::Invalid("passwords do not match; nothing was changed".to_string()).into());
+        }
+        Ok(password)
+    }
+
+    /// Asks a visible question on the terminal and returns the answer line.
+    pub fn answer(&self, prompt: &str, needed_for: &str) -> Result<String> {
+        if !io::stdin().is_terminal() {
+            return Err(UsageError(format!(
+                "{needed_for} needs an answer but there is no terminal to ask on"
+            ))
+            .into());
+        }
+        eprint!("{prompt}");
+        let mut line = String::new();
+        io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| anyhow::Error::new(e).context("cannot read from the terminal"))?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    }
+}
+
+/// Fails with a usage error when stdin is not a terminal.
+fn require_terminal(what: &str) -> Result<()> {
+    if io::stdin().is_terminal() {
+        Ok(())
+    } else {
+        Err(UsageError(format!(
+            "{what} is needed but there is no terminal to prompt on; pipe it with --password-stdin"
+        ))
+        .into())
+    }
+}
+
+/// Reads one line from stdin without buffering past it (the next secret may
+/// be the next line) and into memory that is wiped afterwards. One trailing
+/// `\n` or `\r\n` is removed; nothing else is.
+fn read_stdin_line() -> Result<Zeroizing<String>> {
+    // An unbuffered handle on fd 0: std's Stdin would keep a copy of the
+    // secret in its buffer that we cannot wipe.
+    let fd = io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map_err(|e| anyhow::Error::new(e).context("cannot read standard input"))?;
+    let mut stdin = File::from(fd);
+    let mut bytes = Zeroizing::new(Vec::with_capacity(128));
+    let mut byte = [0u8; 1];
+    let mut saw_newline = false;
+    loop {
+        match stdin.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => {
+                saw_newline = true;
+                break;
+            }
+            Ok(_) if bytes.len() >= MAX_LINE_BYTES => {
+                return Err(Error::Invalid("password is too long: use at most 1024 characters".to_string()).into());
+            }
+            Ok(_) => bytes.push(byte[0]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(anyhow::Error::new(e).context("cannot read standard input")),
+        }
+    }
+    if bytes.is_empty() && !saw_newline {
+        return Err(UsageError(
+            "--password-stdin: standard input ended before a password was read".to_string(),
+        )
+        .into());
+    }
+    if saw_newline && bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::Invalid("password is not valid UTF-8".to_string()))?;
+    Ok(Zeroizing::new(text.to_string()))
+}

@@ -1,0 +1,98 @@
+//! Storage: the only module that speaks SQL. A second backend (PostgreSQL)
+//! would implement the same methods; nothing outside this module sees a
+//! connection, a statement or a row.
+
+mod schema;
+mod sessions;
+mod users;
+
+pub use schema::LATEST_VERSION;
+pub use sessions::SessionRow;
+
+use crate::error::{Error, Result};
+use crate::fsutil::create_private_file;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a command waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open authctl database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if missing, with 0700 parents and a 0600 file) the
+    /// database at `path` and brings its schema up to date. A file that is
+    /// not an authctl database, or whose schema is newer than this build, is
+    /// refused with [`Error::DatabaseUnusable`] before anything is written.
+    pub fn open(path: &Path) -> Result<Self> {
+        create_private_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        Self::init(conn).map_err(|e| match e {
+            Error::DatabaseUnusable(why) => {
+                Error::DatabaseUnusable(format!("{}: {why}", path.display()))
+            }
+            other => other,
+        })
+    }
+
+    /// Opens a private in-memory database (for tests and tools).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        check_is_ours(&conn)?;
+        // WAL lets readers run beside a writer; FULL syncs the WAL on every
+        // commit, so an acknowledged change survives a power cut.
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrations().to_latest(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+            other => Error::Internal(format!("schema migration failed: {other}")),
+        })?;
+        Ok(Store { conn })
+    }
+
+    /// Starts a write transaction that takes the write lock at once, so two
+    /// writers queue on the busy timeout instead of failing mid-transaction.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}
+
+/// Refuses a database that is not ours or is newer than this build. Only
+/// reads, so a refused file is left byte-for-byte as it was.
+fn check_is_ours(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > LATEST_VERSION {
+        return Err(Error::DatabaseUnusable(format!(
+            "database schema version {version} is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
+        )));
+    }
+    if version == 0 {
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(Error::DatabaseUnusable(
+                "this SQLite database is not an authctl database (it has other tables)"
+                    .to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,44 @@
+//! The database schema, as versioned migrations recorded in `PRAGMA user_version`.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Every migration, oldest first. Never edit a released one; append a new one.
+const MIGRATIONS: &[M<'static>] = &[M::up(
+    "CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        name TEXT,
+        email TEXT,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_login_at INTEGER,
+        password_changed_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX users_role ON users(role);
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_sha256 BLOB NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_user ON sessions(user_id);",
+)];
+
+/// The schema version this build creates and understands.
+pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The migrations to apply.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}

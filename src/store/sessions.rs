@@ -1,0 +1,106 @@
+//! Session rows. A row holds the SHA-256 of a token, never the token.
+
+use super::Store;
+use super::users::{ACCOUNT_COLUMNS, account_from_row};
+use crate::account::Account;
+use crate::error::Result;
+use crate::time::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// Database id: not a secret.
+    pub id: i64,
+    /// When the session was created.
+    pub created_at: Timestamp,
+    /// When it stops being valid.
+    pub expires_at: Timestamp,
+    /// When it was last used.
+    pub last_used_at: Timestamp,
+}
+
+impl Store {
+    /// Creates a session for an account and records the login. `replacing`
+    /// (the digest of the caller's previous token) is revoked in the same
+    /// transaction; so are the account's expired sessions.
+    pub fn insert_session(
+        &mut self,
+        user_id: i64,
+        token_digest: &[u8],
+        now: Timestamp,
+        expires_at: Timestamp,
+        replacing: Option<&[u8]>,
+    ) -> Result<i64> {
+        let tx = self.write()?;
+        if let Some(old) = replacing {
+            tx.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [old])?;
+        }
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2",
+            params![user_id, now],
+        )?;
+        tx.execute(
+            "INSERT INTO sessions (user_id, token_sha256, created_at, expires_at, last_used_at)
+             VALUES (?1, ?2, ?3, ?4, ?3)",
+            params![user_id, token_digest, now, expires_at],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute("UPDATE users SET last_login_at = ?1 WHERE id = ?2", params![now, user_id])?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Finds a session, and its account, by token digest (expired or not).
+    pub fn find_session(&self, token_digest: &[u8]) -> Result<Option<(SessionRow, Account)>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {ACCOUNT_COLUMNS}, sessions.id, sessions.created_at, expires_at, last_used_at
+                     FROM sessions JOIN users ON users.id = sessions.user_id
+                     WHERE token_sha256 = ?1"
+                ),
+                [token_digest],
+                |row| {
+                    let session = SessionRow {
+                        id: row.get(8)?,
+                        created_at: row.get(9)?,
+                        expires_at: row.get(10)?,
+                        last_used_at: row.get(11)?,
+                    };
+                    Ok((session, account_from_row(row)?))
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records that a session was used.
+    pub fn touch_session(&mut self, id: i64, now: Timestamp) -> Result<()> {
+        self.conn
+            .execute("UPDATE sessions SET last_used_at = ?1 WHERE id = ?2", params![now, id])?;
+        Ok(())
+    }
+
+    /// Revokes one session; a session already gone is not an error.
+    pub fn delete_session(&mut self, id: i64) -> Result<()> {
+        self.conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Revokes every session of an account; returns how many there were.
+    pub fn delete_sessions_of(&mut self, user_id: i64) -> Result<usize> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?)
+    }
+
+    /// Counts an account's sessions that have not expired.
+    pub fn count_active_sessions(&self, user_id: i64, now: Timestamp) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM sessions WHERE user_id = ?1 AND expires_at > ?2",
+            params![user_id, now],
+            |r| r.get(0),
+        )?)
+    }
+}
