@@ -1,0 +1,138 @@
+//! TestEnv: runs the built `authctl` in a private temporary home with its own
+//! database and config directory, and reads back what it left on disk.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use assert_cmd::Command;
+use assert_cmd::assert::Assert;
+use rusqlite::Connection;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// A password that passes the policy.
+pub const PW: &str = "correct horse battery";
+/// Another one.
+pub const PW2: &str = "new staple horse";
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_authctl");
+
+pub struct TestEnv {
+    pub dir: TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        TestEnv {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("data/users.db")
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    pub fn session_path(&self) -> PathBuf {
+        self.config_dir().join("session")
+    }
+
+    /// The environment every authctl run gets: our paths, a private HOME, no NO_COLOR.
+    pub fn env_pairs(&self) -> Vec<(&'static str, PathBuf)> {
+        let home = self.dir.path().join("home");
+        vec![
+            ("AUTHCTL_DB", self.db_path()),
+            ("AUTHCTL_CONFIG_DIR", self.config_dir()),
+            ("HOME", home.clone()),
+            ("XDG_DATA_HOME", home.join(".local/share")),
+            ("XDG_CONFIG_HOME", home.join(".config")),
+        ]
+    }
+
+    /// A command for the binary with the test environment and empty stdin.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        for (k, v) in self.env_pairs() {
+            cmd.env(k, v);
+        }
+        cmd.current_dir(self.dir.path()).write_stdin("");
+        cmd
+    }
+
+    /// Runs `authctl ARGS` with `stdin` piped in.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Assert {
+        self.cmd().args(args).write_stdin(stdin.to_string()).assert()
+    }
+
+    pub fn register(&self, user: &str, pw: &str) {
+        self.run(&["register", user, "--password-stdin"], &format!("{pw}\n"))
+            .success();
+    }
+
+    pub fn login(&self, user: &str, pw: &str) {
+        self.run(&["login", user, "--password-stdin"], &format!("{pw}\n"))
+            .success();
+    }
+
+    /// An admin `root` and a user `bob`, with `bob` logged in.
+    pub fn admin_and_bob_logged_in() -> Self {
+        let env = TestEnv::new();
+        env.register("root", PW);
+        env.register("bob", PW);
+        env.login("bob", PW);
+        env
+    }
+
+    pub fn db(&self) -> Connection {
+        Connection::open(self.db_path()).expect("open db")
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.db().query_row(sql, [], |r| r.get(0)).expect(sql)
+    }
+
+    pub fn session_token(&self) -> String {
+        std::fs::read_to_string(self.session_path()).expect("session file")
+    }
+
+    /// Runs under a pseudo-terminal, for the hidden prompts.
+    pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.env_clear();
+        for (k, v) in self.env_pairs() {
+            cmd.env(k, v);
+        }
+        cmd.args(args).current_dir(self.dir.path());
+        rexpect::session::spawn_command(cmd, Some(30_000)).expect("spawn on pty")
+    }
+}
+
+pub fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+}
+
+/// stdout as text.
+pub fn stdout(assert: &Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(assert: &Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// Asserts the usual error shape: one `authctl: ` line on stderr, nothing on stdout.
+pub fn assert_error(assert: Assert, code: i32, needle: &str) -> Assert {
+    let assert = assert.code(code).stdout("");
+    let err = stderr(&assert);
+    assert!(err.starts_with("authctl: "), "stderr: {err:?}");
+    assert_eq!(err.lines().count(), 1, "one line expected: {err:?}");
+    assert!(
+        err.to_lowercase().contains(&needle.to_lowercase()),
+        "stderr {err:?} lacks {needle:?}"
+    );
+    assert
+}
