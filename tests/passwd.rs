@@ -1,0 +1,104 @@
+//! `authctl passwd`: own password, by username, admin reset, session revocation.
+
+mod common;
+use common::*;
+
+fn lines(a: &str, b: &str) -> String {
+    format!("{a}\n{b}\n")
+}
+
+#[test]
+fn change_own_password_keeps_this_session_and_revokes_the_others() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    // Another session of alice's, elsewhere.
+    env.cmd()
+        .env("AUTHCTL_CONFIG_DIR", env.dir.path().join("laptop"))
+        .args(["login", "alice", "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
+    env.login("alice", PW);
+    let before: i64 = env.count("SELECT password_changed_at FROM users");
+    env.run(&["passwd", "--password-stdin"], &lines(PW, PW2))
+        .success()
+        .stdout("")
+        .stderr(predicates::str::contains("password changed for alice"));
+    assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
+    env.run(&["whoami"], "").success().stdout("alice\n");
+    let mut laptop = env.cmd();
+    laptop.env("AUTHCTL_CONFIG_DIR", env.dir.path().join("laptop"));
+    assert_error(laptop.arg("whoami").assert(), 4, "no longer valid");
+    assert!(env.count("SELECT password_changed_at FROM users") >= before);
+    // Old password no longer works, new one does.
+    assert_error(env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")), 3, "incorrect");
+    env.login("alice", PW2);
+}
+
+#[test]
+fn wrong_current_password_is_exit_3_and_changes_nothing() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login("alice", PW);
+    let hash = |env: &TestEnv| -> String {
+        env.db().query_row("SELECT password_hash FROM users", [], |r| r.get(0)).unwrap()
+    };
+    let before = hash(&env);
+    assert_error(env.run(&["passwd", "--password-stdin"], &lines("wrong one!", PW2)), 3, "incorrect");
+    assert_eq!(hash(&env), before);
+}
+
+#[test]
+fn new_password_must_pass_the_policy() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    assert_error(env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "short")), 11, "too short");
+    assert_error(env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "ALICE")), 11, "too short");
+    assert_error(env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "")), 11, "too short");
+    env.login("alice", PW);
+}
+
+#[test]
+fn without_a_session_the_current_password_is_enough() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.run(&["passwd", "Alice", "--password-stdin"], &lines(PW, PW2)).success();
+    // Without a session an unknown user looks like a wrong password.
+    assert_error(env.run(&["passwd", "nobody", "--password-stdin"], &lines(PW, PW2)), 3, "incorrect username or password");
+    env.login("alice", PW2);
+    // An admin session resets instead, and so may say the user does not exist.
+    assert_error(env.run(&["passwd", "nobody", "--password-stdin"], &format!("{PW2}\n")), 6, "no such user");
+}
+
+#[test]
+fn without_a_session_or_username_is_exit_4() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    assert_error(env.run(&["passwd", "--password-stdin"], &lines(PW, PW2)), 4, "not logged in");
+}
+
+#[test]
+fn admin_resets_another_users_password_without_the_current_one() {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    env.register("bob", PW);
+    // bob has a session somewhere; the reset ends it.
+    env.cmd()
+        .env("AUTHCTL_CONFIG_DIR", env.dir.path().join("bobcfg"))
+        .args(["login", "bob", "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
+    env.login("root", PW);
+    env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW2}\n")).success();
+    env.login("bob", PW2);
+    assert_eq!(env.count("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'bob'"), 1);
+}
+
+#[test]
+fn a_user_cannot_reset_someone_else_without_their_password() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    // bob's session gives no reset power: the first line is taken as root's current password.
+    assert_error(env.run(&["passwd", "root", "--password-stdin"], &format!("{PW2}\n{PW2}\n")), 3, "incorrect");
+    env.login("root", PW);
+}
