@@ -98,15 +98,20 @@ impl TestEnv {
         std::fs::read_to_string(self.session_path()).expect("session file")
     }
 
-    /// Runs under a pseudo-terminal, for the hidden prompts.
-    pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
+    /// A command to run under a pseudo-terminal.
+    pub fn pty_command(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(BIN);
         cmd.env_clear();
         for (k, v) in self.env_pairs() {
             cmd.env(k, v);
         }
         cmd.args(args).current_dir(self.dir.path());
-        rexpect::session::spawn_command(cmd, Some(30_000)).expect("spawn on pty")
+        cmd
+    }
+
+    /// Runs under a pseudo-terminal, for the hidden prompts.
+    pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
+        spawn_pty(self.pty_command(args))
     }
 }
 
@@ -135,4 +140,8 @@ pub fn assert_error(assert: Assert, code: i32, needle: &str) -> Assert {
         "stderr {err:?} lacks {needle:?}"
     );
     assert
+}
+
+pub fn spawn_pty(cmd: std::process::Command) -> rexpect::session::PtySession {
+    rexpect::session::spawn_command(cmd, Some(30_000)).expect("spawn on pty")
 }

@@ -1,0 +1,93 @@
+//! The database file: where it lives, its modes, and files we must refuse untouched.
+
+mod common;
+use common::*;
+use std::fs;
+
+#[test]
+fn created_on_first_use_with_private_modes() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    assert_eq!(mode(&env.db_path()), 0o600);
+    assert_eq!(mode(env.db_path().parent().unwrap()), 0o700);
+    let journal: String = env.db().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(journal, "wal");
+    let version: i64 = env.db().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 1);
+}
+
+#[test]
+fn db_flag_beats_the_environment_and_defaults_follow_xdg() {
+    let env = TestEnv::new();
+    let flagged = env.dir.path().join("flag/x.db");
+    env.cmd()
+        .args(["--db", flagged.to_str().unwrap(), "register", "alice", "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
+    assert!(flagged.exists());
+    assert!(!env.db_path().exists());
+    // With neither flag nor variable: the XDG data directory.
+    env.cmd()
+        .env_remove("AUTHCTL_DB")
+        .env_remove("AUTHCTL_CONFIG_DIR")
+        .args(["register", "bob", "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
+    let home = env.dir.path().join("home");
+    assert!(home.join(".local/share/authctl/users.db").exists());
+    env.cmd()
+        .env_remove("AUTHCTL_DB")
+        .env_remove("AUTHCTL_CONFIG_DIR")
+        .args(["login", "bob", "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
+    assert_eq!(mode(&home.join(".config/authctl/session")), 0o600);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_exit_10_and_left_untouched() {
+    let env = TestEnv::new();
+    fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
+    let garbage = b"this is not a database, it is a grocery list\n".repeat(100);
+    fs::write(env.db_path(), &garbage).unwrap();
+    for args in [&["whoami"][..], &["register", "alice", "--password-stdin"]] {
+        assert_error(env.run(args, &format!("{PW}\n")), 10, "users.db");
+    }
+    assert_eq!(fs::read(env.db_path()).unwrap(), garbage);
+    let names: Vec<_> = fs::read_dir(env.db_path().parent().unwrap()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no -wal or -shm files created");
+}
+
+#[test]
+fn a_foreign_sqlite_database_is_exit_10_and_left_untouched() {
+    let env = TestEnv::new();
+    fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
+    env.db().execute_batch("CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);").unwrap();
+    let before = fs::read(env.db_path()).unwrap();
+    assert_error(env.run(&["register", "alice", "--password-stdin"], &format!("{PW}\n")), 10, "not an authctl database");
+    assert_eq!(fs::read(env.db_path()).unwrap(), before);
+}
+
+#[test]
+fn a_newer_schema_is_exit_10_naming_both_versions() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.db().execute_batch("PRAGMA user_version = 7;").unwrap();
+    let before = fs::read(env.db_path()).unwrap();
+    assert_error(env.run(&["whoami"], ""), 10, "version 7 is newer than this authctl supports (version 1)");
+    assert_eq!(fs::read(env.db_path()).unwrap(), before);
+}
+
+#[test]
+fn a_locked_database_is_exit_5_after_the_busy_timeout() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    let conn = env.db();
+    conn.execute_batch("BEGIN IMMEDIATE; UPDATE users SET name = 'held';").unwrap();
+    assert_error(env.run(&["register", "bob", "--password-stdin"], &format!("{PW}\n")), 5, "busy");
+    conn.execute_batch("ROLLBACK").unwrap();
+    env.register("bob", PW);
+}
