@@ -69,7 +69,9 @@ impl Email {
             return Err(invalid("no spaces or control characters allowed"));
         }
         match input.split_once('@') {
-            Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => {
+            Some((local, domain))
+                if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+            {
                 Ok(Email(input.to_string()))
             }
             _ => Err(invalid("must be one '@' with text on both sides")),
@@ -210,11 +212,24 @@ mod tests {
 
     #[test]
     fn usernames_are_lowercased_and_validated() {
-        assert_eq!(Username::parse("Alice").map(|u| u.0).ok(), Some("alice".into()));
+        assert_eq!(
+            Username::parse("Alice").map(|u| u.0).ok(),
+            Some("alice".into())
+        );
         for ok in ["a", "0day", "j.doe_2-x", &"a".repeat(32)] {
             assert!(Username::parse(ok).is_ok(), "{ok:?} refused");
         }
-        for bad in ["", ".a", "_a", "-a", "a b", "a@b", "é", &"a".repeat(33), "a\n"] {
+        for bad in [
+            "",
+            ".a",
+            "_a",
+            "-a",
+            "a b",
+            "a@b",
+            "é",
+            &"a".repeat(33),
+            "a\n",
+        ] {
             assert!(Username::parse(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -242,8 +257,14 @@ mod tests {
     fn detail_change_from_input() {
         let parse = |s: &str| Email::parse(s);
         assert!(DetailChange::from_input(None, parse).is_ok_and(|c| c.is_keep()));
-        assert!(matches!(DetailChange::from_input(Some(""), parse), Ok(DetailChange::Clear)));
-        assert!(matches!(DetailChange::from_input(Some("a@b"), parse), Ok(DetailChange::Set(_))));
+        assert!(matches!(
+            DetailChange::from_input(Some(""), parse),
+            Ok(DetailChange::Clear)
+        ));
+        assert!(matches!(
+            DetailChange::from_input(Some("a@b"), parse),
+            Ok(DetailChange::Set(_))
+        ));
         assert!(DetailChange::from_input(Some("nope"), parse).is_err());
     }
 }

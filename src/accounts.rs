@@ -147,9 +147,13 @@ impl Accounts {
         let now = self.now();
         let expires_at = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
         let old = replacing.map(SessionToken::digest);
-        let id = self
-            .store
-            .insert_session(account.id, &token.digest(), now, expires_at, old.as_deref())?;
+        let id = self.store.insert_session(
+            account.id,
+            &token.digest(),
+            now,
+            expires_at,
+            old.as_deref(),
+        )?;
         Ok(NewSession {
             token,
             session: Session {
@@ -238,7 +242,8 @@ impl Accounts {
         check_policy(new_password, &account.username)?;
         let hash = self.params.hash(new_password)?;
         let now = self.now();
-        self.store.set_password_hash(account.id, &hash, now, keep_session)
+        self.store
+            .set_password_hash(account.id, &hash, now, keep_session)
     }
 
     /// Deletes an account and its sessions; the last admin cannot be deleted.

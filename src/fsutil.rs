@@ -75,7 +75,9 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     fn mode(p: &Path) -> u32 {
-        fs::metadata(p).map(|m| m.permissions().mode() & 0o777).unwrap_or(0)
+        fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
     }
 
     #[test]
@@ -89,7 +91,9 @@ mod tests {
         assert_eq!(mode(&tmp.path().join("a/b")), 0o700);
         assert_eq!(mode(&tmp.path().join("a")), 0o700);
         // No temporary file is left behind.
-        let entries = fs::read_dir(tmp.path().join("a/b")).map(|d| d.count()).unwrap_or(0);
+        let entries = fs::read_dir(tmp.path().join("a/b"))
+            .map(|d| d.count())
+            .unwrap_or(0);
         assert_eq!(entries, 1);
         Ok(())
     }

@@ -17,7 +17,7 @@ pub mod store;
 pub mod time;
 pub mod token;
 
-pub use account::{Account, DetailChange, Details, Email, DisplayName, Role, Username};
+pub use account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
 pub use accounts::{Accounts, NewSession, Session};
 pub use error::{Error, Result};
 pub use password::{HashParams, Password};

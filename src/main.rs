@@ -36,6 +36,10 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             let _ = e.print();
             Exit::Success.into()
         }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!("authctl: a subcommand is required (see `authctl --help`)");
+            Exit::Usage.into()
+        }
         _ => {
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or("invalid arguments");

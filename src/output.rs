@@ -115,8 +115,16 @@ impl Printer {
         field(&mut table, "email", or_dash(account.email.as_deref()));
         field(&mut table, "role", account.role.as_str().to_string());
         field(&mut table, "created", rfc3339(account.created_at));
-        field(&mut table, "last login", time_or_dash(account.last_login_at));
-        field(&mut table, "password changed", rfc3339(account.password_changed_at));
+        field(
+            &mut table,
+            "last login",
+            time_or_dash(account.last_login_at),
+        );
+        field(
+            &mut table,
+            "password changed",
+            rfc3339(account.password_changed_at),
+        );
         field(&mut table, "active sessions", active_sessions.to_string());
         self.table_out(&table)
     }
@@ -146,7 +154,8 @@ impl Printer {
         }
         let mut table = self.table();
         table.set_header(
-            ["username", "name", "email", "role", "created", "last login"].map(|h| self.header_cell(h)),
+            ["username", "name", "email", "role", "created", "last login"]
+                .map(|h| self.header_cell(h)),
         );
         for_each(&mut |a| {
             table.add_row(vec![

@@ -189,7 +189,10 @@ mod tests {
     fn hash_and_verify_round_trip_with_default_params() {
         let pw: Password = "correct horse".into();
         let hash = HashParams::DEFAULT.hash(&pw).unwrap_or_default();
-        assert!(hash.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"),
+            "{hash}"
+        );
         assert!(matches!(verify(&pw, &hash), Ok(true)));
         assert!(matches!(verify(&"wrong horse".into(), &hash), Ok(false)));
         // A fresh salt each time.

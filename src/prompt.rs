@@ -35,8 +35,9 @@ impl Input {
         let config = rpassword::ConfigBuilder::new()
             .output_writer(io::stderr())
             .build();
-        let typed = rpassword::prompt_password_with_config(prompt, config)
-            .map_err(|e| anyhow::Error::new(e).context("cannot read the password from the terminal"))?;
+        let typed = rpassword::prompt_password_with_config(prompt, config).map_err(|e| {
+            anyhow::Error::new(e).context("cannot read the password from the terminal")
+        })?;
         Ok(Password::new(Zeroizing::new(typed)))
     }
 
@@ -50,7 +51,9 @@ impl Input {
         let password = self.password(prompt)?;
         check(&password)?;
         if !self.from_stdin && self.password("Confirm password: ")? != password {
-            return Err(Error::Invalid("passwords do not match; nothing was changed".to_string()).into());
+            return Err(
+                Error::Invalid("passwords do not match; nothing was changed".to_string()).into(),
+            );
         }
         Ok(password)
     }
@@ -106,7 +109,10 @@ fn read_stdin_line() -> Result<Zeroizing<String>> {
                 break;
             }
             Ok(_) if bytes.len() >= MAX_LINE_BYTES => {
-                return Err(Error::Invalid("password is too long: use at most 1024 characters".to_string()).into());
+                return Err(Error::Invalid(
+                    "password is too long: use at most 1024 characters".to_string(),
+                )
+                .into());
             }
             Ok(_) => bytes.push(byte[0]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

@@ -10,9 +10,15 @@ fn created_on_first_use_with_private_modes() {
     env.register("alice", PW);
     assert_eq!(mode(&env.db_path()), 0o600);
     assert_eq!(mode(env.db_path().parent().unwrap()), 0o700);
-    let journal: String = env.db().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let journal: String = env
+        .db()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(journal, "wal");
-    let version: i64 = env.db().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = env
+        .db()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 1);
 }
 
@@ -21,7 +27,13 @@ fn db_flag_beats_the_environment_and_defaults_follow_xdg() {
     let env = TestEnv::new();
     let flagged = env.dir.path().join("flag/x.db");
     env.cmd()
-        .args(["--db", flagged.to_str().unwrap(), "register", "alice", "--password-stdin"])
+        .args([
+            "--db",
+            flagged.to_str().unwrap(),
+            "register",
+            "alice",
+            "--password-stdin",
+        ])
         .write_stdin(format!("{PW}\n"))
         .assert()
         .success();
@@ -57,7 +69,9 @@ fn a_file_that_is_not_sqlite_is_exit_10_and_left_untouched() {
         assert_error(env.run(args, &format!("{PW}\n")), 10, "users.db");
     }
     assert_eq!(fs::read(env.db_path()).unwrap(), garbage);
-    let names: Vec<_> = fs::read_dir(env.db_path().parent().unwrap()).unwrap().collect();
+    let names: Vec<_> = fs::read_dir(env.db_path().parent().unwrap())
+        .unwrap()
+        .collect();
     assert_eq!(names.len(), 1, "no -wal or -shm files created");
 }
 
@@ -65,9 +79,18 @@ fn a_file_that_is_not_sqlite_is_exit_10_and_left_untouched() {
 fn a_foreign_sqlite_database_is_exit_10_and_left_untouched() {
     let env = TestEnv::new();
     fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
-    env.db().execute_batch("CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);").unwrap();
+    env.db()
+        .execute_batch("CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);")
+        .unwrap();
     let before = fs::read(env.db_path()).unwrap();
-    assert_error(env.run(&["register", "alice", "--password-stdin"], &format!("{PW}\n")), 10, "not an authctl database");
+    assert_error(
+        env.run(
+            &["register", "alice", "--password-stdin"],
+            &format!("{PW}\n"),
+        ),
+        10,
+        "not an authctl database",
+    );
     assert_eq!(fs::read(env.db_path()).unwrap(), before);
 }
 
@@ -77,7 +100,11 @@ fn a_newer_schema_is_exit_10_naming_both_versions() {
     env.register("alice", PW);
     env.db().execute_batch("PRAGMA user_version = 7;").unwrap();
     let before = fs::read(env.db_path()).unwrap();
-    assert_error(env.run(&["whoami"], ""), 10, "version 7 is newer than this authctl supports (version 1)");
+    assert_error(
+        env.run(&["whoami"], ""),
+        10,
+        "version 7 is newer than this authctl supports (version 1)",
+    );
     assert_eq!(fs::read(env.db_path()).unwrap(), before);
 }
 
@@ -86,8 +113,13 @@ fn a_locked_database_is_exit_5_after_the_busy_timeout() {
     let env = TestEnv::new();
     env.register("alice", PW);
     let conn = env.db();
-    conn.execute_batch("BEGIN IMMEDIATE; UPDATE users SET name = 'held';").unwrap();
-    assert_error(env.run(&["register", "bob", "--password-stdin"], &format!("{PW}\n")), 5, "busy");
+    conn.execute_batch("BEGIN IMMEDIATE; UPDATE users SET name = 'held';")
+        .unwrap();
+    assert_error(
+        env.run(&["register", "bob", "--password-stdin"], &format!("{PW}\n")),
+        5,
+        "busy",
+    );
     conn.execute_batch("ROLLBACK").unwrap();
     env.register("bob", PW);
 }

@@ -11,15 +11,37 @@ fn json(a: &assert_cmd::assert::Assert) -> Value {
 #[test]
 fn show_own_account_as_table_and_json() {
     let env = TestEnv::new();
-    env.run(&["register", "alice", "--email", "a@x.org", "--name", "Alice A", "--password-stdin"], &format!("{PW}\n")).success();
+    env.run(
+        &[
+            "register",
+            "alice",
+            "--email",
+            "a@x.org",
+            "--name",
+            "Alice A",
+            "--password-stdin",
+        ],
+        &format!("{PW}\n"),
+    )
+    .success();
     env.login("alice", PW);
     let a = env.run(&["show"], "").success().stderr("");
     let out = stdout(&a);
-    for needle in ["username", "alice", "Alice A", "a@x.org", "admin", "active sessions"] {
+    for needle in [
+        "username",
+        "alice",
+        "Alice A",
+        "a@x.org",
+        "admin",
+        "active sessions",
+    ] {
         assert!(out.contains(needle), "{out}");
     }
     // Not a terminal: no border characters.
-    assert!(!out.contains('│') && !out.contains('|') && !out.contains('─'), "{out}");
+    assert!(
+        !out.contains('│') && !out.contains('|') && !out.contains('─'),
+        "{out}"
+    );
     let v = json(&env.run(&["--json", "show"], "").success());
     assert_eq!(v["username"], "alice");
     assert_eq!(v["name"], "Alice A");
@@ -38,7 +60,9 @@ fn show_needs_a_session_and_admin_for_others() {
     assert_error(env.run(&["show", "root"], ""), 8, "permission denied");
     env.run(&["show", "bob"], "").success();
     env.login("root", PW);
-    env.run(&["show", "bob"], "").success().stdout(predicates::str::contains("bob"));
+    env.run(&["show", "bob"], "")
+        .success()
+        .stdout(predicates::str::contains("bob"));
     assert_error(env.run(&["show", "nobody"], ""), 6, "no such user: nobody");
     env.run(&["logout"], "").success();
     assert_error(env.run(&["show"], ""), 4, "not logged in");
@@ -56,7 +80,10 @@ fn list_is_admin_only_and_prints_every_account() {
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(rows.len(), 3, "{out}");
     assert!(rows[0].contains("username") && rows[0].contains("last login"));
-    assert!(rows[1].starts_with("bob ") || rows[1].trim_start().starts_with("bob "), "{out}");
+    assert!(
+        rows[1].starts_with("bob ") || rows[1].trim_start().starts_with("bob "),
+        "{out}"
+    );
     assert!(rows[2].trim_start().starts_with("root "), "{out}");
     let v = json(&env.run(&["--json", "list"], "").success());
     let arr = v.as_array().unwrap();
@@ -72,7 +99,9 @@ fn control_characters_in_stored_values_are_never_printed_raw() {
     env.register("alice", PW);
     env.login("alice", PW);
     // Only a tampered database can hold this; the output must still be safe.
-    env.db().execute("UPDATE users SET name = 'evil' || char(27) || '[2J'", []).unwrap();
+    env.db()
+        .execute("UPDATE users SET name = 'evil' || char(27) || '[2J'", [])
+        .unwrap();
     let out = stdout(&env.run(&["show"], "").success());
     assert!(!out.contains('\u{1b}'), "{out:?}");
     assert!(out.contains("evil\\u{1b}[2J"), "{out}");
@@ -87,36 +116,68 @@ fn update_sets_and_clears_details() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.login("alice", PW);
-    env.run(&["update", "--email", "a@x.org", "--name", "Alice"], "").success();
+    env.run(&["update", "--email", "a@x.org", "--name", "Alice"], "")
+        .success();
     let v = json(&env.run(&["--json", "show"], "").success());
-    assert_eq!((v["email"].as_str(), v["name"].as_str()), (Some("a@x.org"), Some("Alice")));
+    assert_eq!(
+        (v["email"].as_str(), v["name"].as_str()),
+        (Some("a@x.org"), Some("Alice"))
+    );
     let v = json(&env.run(&["--json", "update", "--email", ""], "").success());
     assert!(v["email"].is_null());
     assert_eq!(v["name"], "Alice");
-    assert_error(env.run(&["update", "--email", "nope"], ""), 11, "invalid email");
+    assert_error(
+        env.run(&["update", "--email", "nope"], ""),
+        11,
+        "invalid email",
+    );
     assert_error(env.run(&["update"], ""), 2, "nothing to update");
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE name = 'Alice' AND email IS NULL"), 1);
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE name = 'Alice' AND email IS NULL"),
+        1
+    );
 }
 
 #[test]
 fn update_others_is_admin_only() {
     let env = TestEnv::admin_and_bob_logged_in();
-    assert_error(env.run(&["update", "root", "--name", "Pwned"], ""), 8, "permission denied");
+    assert_error(
+        env.run(&["update", "root", "--name", "Pwned"], ""),
+        8,
+        "permission denied",
+    );
     env.login("root", PW);
     env.run(&["update", "BOB", "--name", "Bob B"], "").success();
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE username = 'bob' AND name = 'Bob B'"), 1);
-    assert_error(env.run(&["update", "ghost", "--name", "x"], ""), 6, "no such user");
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE username = 'bob' AND name = 'Bob B'"),
+        1
+    );
+    assert_error(
+        env.run(&["update", "ghost", "--name", "x"], ""),
+        6,
+        "no such user",
+    );
 }
 
 #[test]
 fn delete_own_account_needs_the_password_and_removes_the_token_file() {
     let env = TestEnv::admin_and_bob_logged_in();
-    assert_error(env.run(&["delete", "--yes", "--password-stdin"], "wrong password\n"), 3, "incorrect");
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE username = 'bob'"), 1);
+    assert_error(
+        env.run(&["delete", "--yes", "--password-stdin"], "wrong password\n"),
+        3,
+        "incorrect",
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        1
+    );
     env.run(&["delete", "--yes", "--password-stdin"], &format!("{PW}\n"))
         .success()
         .stderr(predicates::str::contains("deleted account bob"));
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE username = 'bob'"), 0);
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        0
+    );
     assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
     assert!(!env.session_path().exists());
 }
@@ -124,25 +185,47 @@ fn delete_own_account_needs_the_password_and_removes_the_token_file() {
 #[test]
 fn delete_without_yes_and_without_a_terminal_is_exit_2() {
     let env = TestEnv::admin_and_bob_logged_in();
-    assert_error(env.run(&["delete", "--password-stdin"], &format!("{PW}\n")), 2, "--yes");
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE username = 'bob'"), 1);
+    assert_error(
+        env.run(&["delete", "--password-stdin"], &format!("{PW}\n")),
+        2,
+        "--yes",
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        1
+    );
 }
 
 #[test]
 fn admin_deletes_others_without_their_password_users_cannot() {
     let env = TestEnv::admin_and_bob_logged_in();
-    assert_error(env.run(&["delete", "root", "--yes"], ""), 8, "permission denied");
+    assert_error(
+        env.run(&["delete", "root", "--yes"], ""),
+        8,
+        "permission denied",
+    );
     env.login("root", PW);
     env.run(&["delete", "bob", "--yes"], "").success();
     assert_eq!(env.count("SELECT count(*) FROM users"), 1);
-    assert_error(env.run(&["delete", "bob", "--yes"], ""), 6, "no such user: bob");
+    assert_error(
+        env.run(&["delete", "bob", "--yes"], ""),
+        6,
+        "no such user: bob",
+    );
 }
 
 #[test]
 fn the_last_admin_cannot_be_deleted() {
     let env = TestEnv::admin_and_bob_logged_in();
     env.login("root", PW);
-    assert_error(env.run(&["delete", "--yes", "--password-stdin"], &format!("{PW}\n")), 11, "last admin");
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE username = 'root'"), 1);
+    assert_error(
+        env.run(&["delete", "--yes", "--password-stdin"], &format!("{PW}\n")),
+        11,
+        "last admin",
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE username = 'root'"),
+        1
+    );
     env.run(&["whoami"], "").success().stdout("root\n");
 }

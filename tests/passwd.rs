@@ -31,7 +31,11 @@ fn change_own_password_keeps_this_session_and_revokes_the_others() {
     assert_error(laptop.arg("whoami").assert(), 4, "no longer valid");
     assert!(env.count("SELECT password_changed_at FROM users") >= before);
     // Old password no longer works, new one does.
-    assert_error(env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")), 3, "incorrect");
+    assert_error(
+        env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")),
+        3,
+        "incorrect",
+    );
     env.login("alice", PW2);
 }
 
@@ -41,10 +45,16 @@ fn wrong_current_password_is_exit_3_and_changes_nothing() {
     env.register("alice", PW);
     env.login("alice", PW);
     let hash = |env: &TestEnv| -> String {
-        env.db().query_row("SELECT password_hash FROM users", [], |r| r.get(0)).unwrap()
+        env.db()
+            .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+            .unwrap()
     };
     let before = hash(&env);
-    assert_error(env.run(&["passwd", "--password-stdin"], &lines("wrong one!", PW2)), 3, "incorrect");
+    assert_error(
+        env.run(&["passwd", "--password-stdin"], &lines("wrong one!", PW2)),
+        3,
+        "incorrect",
+    );
     assert_eq!(hash(&env), before);
 }
 
@@ -52,9 +62,27 @@ fn wrong_current_password_is_exit_3_and_changes_nothing() {
 fn new_password_must_pass_the_policy() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    assert_error(env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "short")), 11, "too short");
-    assert_error(env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "ALICE")), 11, "too short");
-    assert_error(env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "")), 11, "too short");
+    assert_error(
+        env.run(
+            &["passwd", "alice", "--password-stdin"],
+            &lines(PW, "short"),
+        ),
+        11,
+        "too short",
+    );
+    assert_error(
+        env.run(
+            &["passwd", "alice", "--password-stdin"],
+            &lines(PW, "ALICE"),
+        ),
+        11,
+        "too short",
+    );
+    assert_error(
+        env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "")),
+        11,
+        "too short",
+    );
     env.login("alice", PW);
 }
 
@@ -62,19 +90,35 @@ fn new_password_must_pass_the_policy() {
 fn without_a_session_the_current_password_is_enough() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    env.run(&["passwd", "Alice", "--password-stdin"], &lines(PW, PW2)).success();
+    env.run(&["passwd", "Alice", "--password-stdin"], &lines(PW, PW2))
+        .success();
     // Without a session an unknown user looks like a wrong password.
-    assert_error(env.run(&["passwd", "nobody", "--password-stdin"], &lines(PW, PW2)), 3, "incorrect username or password");
+    assert_error(
+        env.run(&["passwd", "nobody", "--password-stdin"], &lines(PW, PW2)),
+        3,
+        "incorrect username or password",
+    );
     env.login("alice", PW2);
     // An admin session resets instead, and so may say the user does not exist.
-    assert_error(env.run(&["passwd", "nobody", "--password-stdin"], &format!("{PW2}\n")), 6, "no such user");
+    assert_error(
+        env.run(
+            &["passwd", "nobody", "--password-stdin"],
+            &format!("{PW2}\n"),
+        ),
+        6,
+        "no such user",
+    );
 }
 
 #[test]
 fn without_a_session_or_username_is_exit_4() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    assert_error(env.run(&["passwd", "--password-stdin"], &lines(PW, PW2)), 4, "not logged in");
+    assert_error(
+        env.run(&["passwd", "--password-stdin"], &lines(PW, PW2)),
+        4,
+        "not logged in",
+    );
 }
 
 #[test]
@@ -90,7 +134,8 @@ fn admin_resets_another_users_password_without_the_current_one() {
         .assert()
         .success();
     env.login("root", PW);
-    env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW2}\n")).success();
+    env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW2}\n"))
+        .success();
     env.login("bob", PW2);
     assert_eq!(env.count("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'bob'"), 1);
 }
@@ -99,6 +144,13 @@ fn admin_resets_another_users_password_without_the_current_one() {
 fn a_user_cannot_reset_someone_else_without_their_password() {
     let env = TestEnv::admin_and_bob_logged_in();
     // bob's session gives no reset power: the first line is taken as root's current password.
-    assert_error(env.run(&["passwd", "root", "--password-stdin"], &format!("{PW2}\n{PW2}\n")), 3, "incorrect");
+    assert_error(
+        env.run(
+            &["passwd", "root", "--password-stdin"],
+            &format!("{PW2}\n{PW2}\n"),
+        ),
+        3,
+        "incorrect",
+    );
     env.login("root", PW);
 }

@@ -89,7 +89,10 @@ fn delete_asks_to_type_the_username() {
     p.send_line("alice").unwrap();
     let (rest, code) = finish(p);
     assert_eq!(code, 11, "{rest}");
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE username = 'bob'"), 1);
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        1
+    );
     let mut p = env.pty(&["delete"]);
     p.exp_string("Type the username to confirm: ").unwrap();
     p.send_line("bob").unwrap();
@@ -97,7 +100,10 @@ fn delete_asks_to_type_the_username() {
     p.send_line(PW).unwrap();
     let (rest, code) = finish(p);
     assert_eq!(code, 0, "{rest}");
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE username = 'bob'"), 0);
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        0
+    );
 }
 
 #[test]
@@ -116,5 +122,8 @@ fn tables_on_a_terminal_have_borders_and_bold_headers_unless_no_color() {
     cmd.env("NO_COLOR", "1");
     let (out, code) = finish(spawn_pty(cmd));
     assert_eq!(code, 0);
-    assert!(!out.contains('\u{1b}'), "escape codes despite NO_COLOR: {out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "escape codes despite NO_COLOR: {out}"
+    );
 }

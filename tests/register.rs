@@ -7,10 +7,25 @@ use common::*;
 fn first_account_is_admin_then_users_and_nothing_on_stdout() {
     let env = TestEnv::new();
     let a = env
-        .run(&["register", "Alice", "--email", "a@x.org", "--name", "Alice A", "--password-stdin"], &format!("{PW}\n"))
+        .run(
+            &[
+                "register",
+                "Alice",
+                "--email",
+                "a@x.org",
+                "--name",
+                "Alice A",
+                "--password-stdin",
+            ],
+            &format!("{PW}\n"),
+        )
         .success()
         .stdout("");
-    assert!(stderr(&a).contains("created account alice (admin)"), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("created account alice (admin)"),
+        "{}",
+        stderr(&a)
+    );
     env.run(&["register", "bob", "--password-stdin"], &format!("{PW}\n"))
         .success()
         .stderr(predicates::str::contains("created account bob (user)"));
@@ -25,7 +40,12 @@ fn first_account_is_admin_then_users_and_nothing_on_stdout() {
     assert_eq!(
         rows,
         vec![
-            ("alice".into(), "admin".into(), Some("a@x.org".into()), Some("Alice A".into())),
+            (
+                "alice".into(),
+                "admin".into(),
+                Some("a@x.org".into()),
+                Some("Alice A".into())
+            ),
             ("bob".into(), "user".into(), None, None),
         ]
     );
@@ -39,7 +59,10 @@ fn password_is_stored_only_as_argon2id_with_default_cost() {
         .db()
         .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
         .unwrap();
-    assert!(hash.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"), "{hash}");
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"),
+        "{hash}"
+    );
     let raw = std::fs::read(env.db_path()).unwrap();
     assert!(!String::from_utf8_lossy(&raw).contains(PW));
 }
@@ -82,7 +105,10 @@ fn invalid_usernames_emails_and_names_are_exit_11_and_create_nothing() {
 fn username_rule_is_in_the_message() {
     let env = TestEnv::new();
     assert_error(
-        env.run(&["register", "Bad!", "--password-stdin"], &format!("{PW}\n")),
+        env.run(
+            &["register", "Bad!", "--password-stdin"],
+            &format!("{PW}\n"),
+        ),
         11,
         "1 to 32 characters of a-z, 0-9",
     );
@@ -91,11 +117,30 @@ fn username_rule_is_in_the_message() {
 #[test]
 fn weak_passwords_are_exit_11_with_the_reason() {
     let env = TestEnv::new();
-    assert_error(env.run(&["register", "alice", "--password-stdin"], "short\n"), 11, "too short");
-    env.run(&["register", "alice", "--password-stdin"], "AliceAlice\n").success();
-    assert_error(env.run(&["register", "bob.smith", "--password-stdin"], "BOB.SMITH\n"), 11, "same as the username");
+    assert_error(
+        env.run(&["register", "alice", "--password-stdin"], "short\n"),
+        11,
+        "too short",
+    );
+    env.run(&["register", "alice", "--password-stdin"], "AliceAlice\n")
+        .success();
+    assert_error(
+        env.run(
+            &["register", "bob.smith", "--password-stdin"],
+            "BOB.SMITH\n",
+        ),
+        11,
+        "same as the username",
+    );
     let long = "é".repeat(1025);
-    assert_error(env.run(&["register", "carol", "--password-stdin"], &format!("{long}\n")), 11, "too long");
+    assert_error(
+        env.run(
+            &["register", "carol", "--password-stdin"],
+            &format!("{long}\n"),
+        ),
+        11,
+        "too long",
+    );
     // Exactly 1024 characters (2048 bytes) is fine: the limit counts characters.
     env.register("dave", &"é".repeat(1024));
 }
@@ -103,12 +148,21 @@ fn weak_passwords_are_exit_11_with_the_reason() {
 #[test]
 fn stdin_strips_one_newline_or_crlf_and_nothing_else() {
     let env = TestEnv::new();
-    env.run(&["register", "alice", "--password-stdin"], &format!("  {PW}  \r\n")).success();
+    env.run(
+        &["register", "alice", "--password-stdin"],
+        &format!("  {PW}  \r\n"),
+    )
+    .success();
     // The spaces are part of the password.
-    assert_error(env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")), 3, "incorrect");
+    assert_error(
+        env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")),
+        3,
+        "incorrect",
+    );
     env.login("alice", &format!("  {PW}  "));
     // A final line without a newline is taken as it is.
-    env.run(&["register", "bob", "--password-stdin"], PW).success();
+    env.run(&["register", "bob", "--password-stdin"], PW)
+        .success();
     env.login("bob", PW);
 }
 
@@ -116,7 +170,11 @@ fn stdin_strips_one_newline_or_crlf_and_nothing_else() {
 fn no_terminal_and_no_password_stdin_fails_at_once_with_exit_2() {
     let env = TestEnv::new();
     assert_error(env.run(&["register", "alice"], ""), 2, "--password-stdin");
-    assert_error(env.run(&["register", "alice", "--password-stdin"], ""), 2, "standard input ended");
+    assert_error(
+        env.run(&["register", "alice", "--password-stdin"], ""),
+        2,
+        "standard input ended",
+    );
     assert!(!env.dir.path().join("config").exists());
     assert_eq!(env.count("SELECT count(*) FROM users"), 0);
 }
@@ -125,7 +183,10 @@ fn no_terminal_and_no_password_stdin_fails_at_once_with_exit_2() {
 fn register_does_not_log_in_and_json_prints_the_account() {
     let env = TestEnv::new();
     let a = env
-        .run(&["--json", "register", "alice", "--password-stdin"], &format!("{PW}\n"))
+        .run(
+            &["--json", "register", "alice", "--password-stdin"],
+            &format!("{PW}\n"),
+        )
         .success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(v["username"], "alice");

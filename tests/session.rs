@@ -13,7 +13,11 @@ fn login_writes_a_private_token_file_and_stores_only_its_hash() {
         .run(&["login", "Alice", "--password-stdin"], &format!("{PW}\n"))
         .success()
         .stdout("");
-    assert!(stderr(&a).contains("logged in as alice until"), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("logged in as alice until"),
+        "{}",
+        stderr(&a)
+    );
     assert_eq!(mode(&env.config_dir()), 0o700);
     assert_eq!(mode(&env.session_path()), 0o600);
     let token = env.session_token();
@@ -31,19 +35,33 @@ fn login_writes_a_private_token_file_and_stores_only_its_hash() {
     assert!(!String::from_utf8_lossy(&raw).contains(token));
     // Nothing but the session file in the config directory (no temp files).
     assert_eq!(fs::read_dir(env.config_dir()).unwrap().count(), 1);
-    env.run(&["whoami"], "").success().stdout("alice\n").stderr("");
+    env.run(&["whoami"], "")
+        .success()
+        .stdout("alice\n")
+        .stderr("");
 }
 
 #[test]
 fn wrong_password_and_unknown_user_give_the_same_exit_3_and_write_nothing() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    let wrong = assert_error(env.run(&["login", "alice", "--password-stdin"], "wrong password\n"), 3, "incorrect username or password");
-    let unknown = assert_error(env.run(&["login", "nobody", "--password-stdin"], &format!("{PW}\n")), 3, "incorrect username or password");
+    let wrong = assert_error(
+        env.run(&["login", "alice", "--password-stdin"], "wrong password\n"),
+        3,
+        "incorrect username or password",
+    );
+    let unknown = assert_error(
+        env.run(&["login", "nobody", "--password-stdin"], &format!("{PW}\n")),
+        3,
+        "incorrect username or password",
+    );
     assert_eq!(stderr(&wrong), stderr(&unknown));
     assert!(!env.session_path().exists());
     assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
-    assert_eq!(env.count("SELECT count(*) FROM users WHERE last_login_at IS NOT NULL"), 0);
+    assert_eq!(
+        env.count("SELECT count(*) FROM users WHERE last_login_at IS NOT NULL"),
+        0
+    );
 }
 
 #[test]
@@ -63,24 +81,49 @@ fn logging_in_again_revokes_the_previous_session() {
 fn ttl_is_applied_and_validated() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    env.run(&["login", "alice", "--password-stdin", "--ttl", "90s"], &format!("{PW}\n")).success();
+    env.run(
+        &["login", "alice", "--password-stdin", "--ttl", "90s"],
+        &format!("{PW}\n"),
+    )
+    .success();
     let span = env.count("SELECT expires_at - created_at FROM sessions");
     assert_eq!(span, 90);
-    env.run(&["login", "alice", "--password-stdin", "--ttl", "7d"], &format!("{PW}\n")).success();
-    assert_eq!(env.count("SELECT expires_at - created_at FROM sessions"), 7 * 86400);
+    env.run(
+        &["login", "alice", "--password-stdin", "--ttl", "7d"],
+        &format!("{PW}\n"),
+    )
+    .success();
+    assert_eq!(
+        env.count("SELECT expires_at - created_at FROM sessions"),
+        7 * 86400
+    );
     for bad in ["31d", "soon", "0s"] {
-        assert_error(env.run(&["login", "alice", "--password-stdin", "--ttl", bad], &format!("{PW}\n")), 11, "invalid duration");
+        assert_error(
+            env.run(
+                &["login", "alice", "--password-stdin", "--ttl", bad],
+                &format!("{PW}\n"),
+            ),
+            11,
+            "invalid duration",
+        );
     }
     // Default: 24 hours.
     env.login("alice", PW);
-    assert_eq!(env.count("SELECT expires_at - created_at FROM sessions"), 86400);
+    assert_eq!(
+        env.count("SELECT expires_at - created_at FROM sessions"),
+        86400
+    );
 }
 
 #[test]
 fn login_with_password_stdin_needs_a_username() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    assert_error(env.run(&["login", "--password-stdin"], &format!("{PW}\n")), 2, "USERNAME is required");
+    assert_error(
+        env.run(&["login", "--password-stdin"], &format!("{PW}\n")),
+        2,
+        "USERNAME is required",
+    );
     assert_error(env.run(&["login", "alice"], ""), 2, "--password-stdin");
 }
 
@@ -97,8 +140,14 @@ fn expired_revoked_and_tampered_sessions_are_exit_4() {
     env.register("alice", PW);
     env.login("alice", PW);
     // Expired: move its expiry into the past.
-    env.db().execute("UPDATE sessions SET expires_at = 1000", []).unwrap();
-    assert_error(env.run(&["whoami"], ""), 4, "expired at 1970-01-01T00:16:40Z");
+    env.db()
+        .execute("UPDATE sessions SET expires_at = 1000", [])
+        .unwrap();
+    assert_error(
+        env.run(&["whoami"], ""),
+        4,
+        "expired at 1970-01-01T00:16:40Z",
+    );
     // Revoked: the row is gone.
     env.login("alice", PW);
     env.db().execute("DELETE FROM sessions", []).unwrap();
@@ -107,7 +156,11 @@ fn expired_revoked_and_tampered_sessions_are_exit_4() {
     fs::write(env.session_path(), "0".repeat(64)).unwrap();
     assert_error(env.run(&["whoami"], ""), 4, "no longer valid");
     fs::write(env.session_path(), "not a token\n").unwrap();
-    assert_error(env.run(&["whoami"], ""), 4, "does not contain a valid session token");
+    assert_error(
+        env.run(&["whoami"], ""),
+        4,
+        "does not contain a valid session token",
+    );
 }
 
 #[test]
@@ -116,7 +169,11 @@ fn a_session_file_others_can_read_is_refused_with_the_reason() {
     env.register("alice", PW);
     env.login("alice", PW);
     fs::set_permissions(env.session_path(), fs::Permissions::from_mode(0o644)).unwrap();
-    assert_error(env.run(&["whoami"], ""), 4, "readable by group or others (mode 0644");
+    assert_error(
+        env.run(&["whoami"], ""),
+        4,
+        "readable by group or others (mode 0644",
+    );
 }
 
 #[test]
@@ -135,7 +192,11 @@ fn unusual_session_files_are_refused_cleanly() {
     fs::set_permissions(env.session_path(), fs::Permissions::from_mode(0o600)).unwrap();
     assert_error(env.run(&["whoami"], ""), 4, "too large");
     fs::write(env.session_path(), "").unwrap();
-    assert_error(env.run(&["whoami"], ""), 4, "does not contain a valid session token");
+    assert_error(
+        env.run(&["whoami"], ""),
+        4,
+        "does not contain a valid session token",
+    );
 }
 
 #[test]
@@ -143,11 +204,16 @@ fn logout_revokes_and_removes_the_file() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.login("alice", PW);
-    env.run(&["logout"], "").success().stdout("").stderr(predicates::str::contains("logged out alice"));
+    env.run(&["logout"], "")
+        .success()
+        .stdout("")
+        .stderr(predicates::str::contains("logged out alice"));
     assert!(!env.session_path().exists());
     assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
     // Again: nothing to do, still success.
-    env.run(&["logout"], "").success().stderr(predicates::str::contains("not logged in"));
+    env.run(&["logout"], "")
+        .success()
+        .stderr(predicates::str::contains("not logged in"));
 }
 
 #[test]
@@ -155,7 +221,9 @@ fn logout_all_revokes_every_session_of_the_user_only() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.register("bob", PW);
-    let other = TestEnv { dir: tempfile::tempdir().unwrap() };
+    let other = TestEnv {
+        dir: tempfile::tempdir().unwrap(),
+    };
     // Two sessions for alice (this config dir and another), one for bob.
     env.login("bob", PW);
     env.login("alice", PW);
@@ -166,7 +234,11 @@ fn logout_all_revokes_every_session_of_the_user_only() {
         .write_stdin(format!("{PW}\n"))
         .assert()
         .success();
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 2, "bob's was replaced by alice's here");
+    assert_eq!(
+        env.count("SELECT count(*) FROM sessions"),
+        2,
+        "bob's was replaced by alice's here"
+    );
     let mut bob = env.cmd();
     bob.env("AUTHCTL_CONFIG_DIR", env.dir.path().join("bobcfg"))
         .args(["login", "bob", "--password-stdin"])
@@ -184,7 +256,9 @@ fn logout_with_an_ended_session_removes_the_file_and_succeeds() {
     env.register("alice", PW);
     env.login("alice", PW);
     env.db().execute("DELETE FROM sessions", []).unwrap();
-    env.run(&["logout"], "").success().stderr(predicates::str::contains("already ended"));
+    env.run(&["logout"], "")
+        .success()
+        .stderr(predicates::str::contains("already ended"));
     assert!(!env.session_path().exists());
 }
 

@@ -6,8 +6,10 @@ use clap::CommandFactory;
 use std::io::{self, Write};
 
 pub fn run(args: &CompletionsArgs) -> Result<()> {
-    let mut out = io::stdout().lock();
-    clap_complete::generate(args.shell, &mut Cli::command(), "authctl", &mut out);
-    out.flush()?;
+    // Generate into memory: clap_complete panics if its writer fails, and a
+    // closed pipe on stdout must not be a panic.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "authctl", &mut script);
+    io::stdout().lock().write_all(&script)?;
     Ok(())
 }

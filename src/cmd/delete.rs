@@ -23,7 +23,9 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
             .into());
         }
         let typed = input.answer(
-            &format!("This deletes {username} and all its sessions. Type the username to confirm: "),
+            &format!(
+                "This deletes {username} and all its sessions. Type the username to confirm: "
+            ),
             "delete",
         )?;
         if typed.trim() != username.as_str() {

@@ -16,7 +16,9 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
     let username = match (&args.username, args.password_stdin) {
         (Some(name), _) => Username::parse(name)?,
         (None, true) => {
-            return Err(UsageError("a USERNAME is required with --password-stdin".to_string()).into());
+            return Err(
+                UsageError("a USERNAME is required with --password-stdin".to_string()).into(),
+            );
         }
         (None, false) => Username::parse(&input.answer("Username: ", "login")?)?,
     };
@@ -39,7 +41,8 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
             "expires_at": expires,
         }))?;
     } else {
-        ctx.out.message(&format!("logged in as {username} until {expires}"));
+        ctx.out
+            .message(&format!("logged in as {username} until {expires}"));
     }
     Ok(())
 }

@@ -37,7 +37,8 @@ impl Context {
             Some(dir) => dir.clone(),
             None => paths::default_config_dir()?,
         };
-        let store = Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
+        let store =
+            Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
         Ok(Context {
             accounts: Accounts::new(store),
             session_file: SessionFile::in_dir(&config_dir),

@@ -53,10 +53,12 @@ impl Store {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrations().to_latest(&mut conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-            other => Error::Internal(format!("schema migration failed: {other}")),
-        })?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+                other => Error::Internal(format!("schema migration failed: {other}")),
+            })?;
         Ok(Store { conn })
     }
 
@@ -86,8 +88,7 @@ fn check_is_ours(conn: &Connection) -> Result<()> {
         )?;
         if tables > 0 {
             return Err(Error::DatabaseUnusable(
-                "this SQLite database is not an authctl database (it has other tables)"
-                    .to_string(),
+                "this SQLite database is not an authctl database (it has other tables)".to_string(),
             ));
         }
     }

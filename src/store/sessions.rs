@@ -46,7 +46,10 @@ impl Store {
             params![user_id, token_digest, now, expires_at],
         )?;
         let id = tx.last_insert_rowid();
-        tx.execute("UPDATE users SET last_login_at = ?1 WHERE id = ?2", params![now, user_id])?;
+        tx.execute(
+            "UPDATE users SET last_login_at = ?1 WHERE id = ?2",
+            params![now, user_id],
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -77,14 +80,17 @@ impl Store {
 
     /// Records that a session was used.
     pub fn touch_session(&mut self, id: i64, now: Timestamp) -> Result<()> {
-        self.conn
-            .execute("UPDATE sessions SET last_used_at = ?1 WHERE id = ?2", params![now, id])?;
+        self.conn.execute(
+            "UPDATE sessions SET last_used_at = ?1 WHERE id = ?2",
+            params![now, id],
+        )?;
         Ok(())
     }
 
     /// Revokes one session; a session already gone is not an error.
     pub fn delete_session(&mut self, id: i64) -> Result<()> {
-        self.conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+        self.conn
+            .execute("DELETE FROM sessions WHERE id = ?1", [id])?;
         Ok(())
     }
 

@@ -21,8 +21,14 @@ fn store_with(users: &[&str]) -> Store {
 #[test]
 fn first_user_is_admin_and_names_are_unique() -> Result<()> {
     let mut store = store_with(&["alice", "bob"]);
-    assert_eq!(store.find_user(&name("alice"))?.map(|a| a.role), Some(Role::Admin));
-    assert_eq!(store.find_user(&name("bob"))?.map(|a| a.role), Some(Role::User));
+    assert_eq!(
+        store.find_user(&name("alice"))?.map(|a| a.role),
+        Some(Role::Admin)
+    );
+    assert_eq!(
+        store.find_user(&name("bob"))?.map(|a| a.role),
+        Some(Role::User)
+    );
     let dup = store.insert_user(&name("bob"), &Details::default(), "h", 5);
     assert!(matches!(dup, Err(Error::UserExists(u)) if u == "bob"));
     Ok(())
@@ -31,15 +37,24 @@ fn first_user_is_admin_and_names_are_unique() -> Result<()> {
 #[test]
 fn sessions_are_found_by_digest_and_revoked_by_password_change() -> Result<()> {
     let mut store = store_with(&["alice"]);
-    let alice = store.find_user(&name("alice"))?.ok_or(Error::Internal("no alice".into()))?;
+    let alice = store
+        .find_user(&name("alice"))?
+        .ok_or(Error::Internal("no alice".into()))?;
     let keep = store.insert_session(alice.id, b"digest-one", 10, 100, None)?;
     store.insert_session(alice.id, b"digest-two", 11, 100, None)?;
     assert_eq!(store.count_active_sessions(alice.id, 50)?, 2);
-    assert_eq!(store.count_active_sessions(alice.id, 100)?, 0, "expired at 100");
+    assert_eq!(
+        store.count_active_sessions(alice.id, 100)?,
+        0,
+        "expired at 100"
+    );
     store.set_password_hash(alice.id, "new", 20, Some(keep))?;
     assert!(store.find_session(b"digest-one")?.is_some());
     assert!(store.find_session(b"digest-two")?.is_none());
-    assert_eq!(store.find_user(&name("alice"))?.map(|a| a.last_login_at), Some(Some(11)));
+    assert_eq!(
+        store.find_user(&name("alice"))?.map(|a| a.last_login_at),
+        Some(Some(11))
+    );
     Ok(())
 }
 
@@ -63,7 +78,10 @@ fn the_last_admin_cannot_be_deleted() -> Result<()> {
     assert!(matches!(store.delete_user(root), Err(Error::Invalid(_))));
     store.delete_user(bob)?;
     assert!(store.find_user(&name("bob"))?.is_none());
-    assert!(store.find_session(b"s")?.is_none(), "sessions go with the account");
+    assert!(
+        store.find_session(b"s")?.is_none(),
+        "sessions go with the account"
+    );
     Ok(())
 }
 
@@ -77,7 +95,10 @@ fn update_details_sets_and_clears() -> Result<()> {
         &DetailChange::Set(Email::parse("a@x.org")?),
         &DetailChange::Set(DisplayName::parse("Alice")?),
     )?;
-    assert_eq!((a.email.as_deref(), a.name.as_deref()), (Some("a@x.org"), Some("Alice")));
+    assert_eq!(
+        (a.email.as_deref(), a.name.as_deref()),
+        (Some("a@x.org"), Some("Alice"))
+    );
     let a = store.update_details(id, &DetailChange::Keep, &DetailChange::Clear)?;
     assert_eq!((a.email.as_deref(), a.name), (Some("a@x.org"), None));
     Ok(())
@@ -92,7 +113,10 @@ fn foreign_and_newer_databases_are_refused_untouched() -> Result<()> {
         conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 0;")?;
     }
     let before = std::fs::read(&foreign).map_err(|e| Error::io("read", e))?;
-    assert!(matches!(Store::open(&foreign), Err(Error::DatabaseUnusable(_))));
+    assert!(matches!(
+        Store::open(&foreign),
+        Err(Error::DatabaseUnusable(_))
+    ));
     assert_eq!(std::fs::read(&foreign).ok(), Some(before));
 
     let newer = dir.path().join("newer.db");
@@ -102,7 +126,10 @@ fn foreign_and_newer_databases_are_refused_untouched() -> Result<()> {
     }
     match Store::open(&newer) {
         Err(Error::DatabaseUnusable(msg)) => {
-            assert!(msg.contains(&format!("version {}", LATEST_VERSION + 1)), "{msg}");
+            assert!(
+                msg.contains(&format!("version {}", LATEST_VERSION + 1)),
+                "{msg}"
+            );
             assert!(msg.contains(&format!("version {LATEST_VERSION}")), "{msg}");
         }
         other => panic!("expected refusal, got {:?}", other.err()),
@@ -117,7 +144,9 @@ fn reopening_keeps_data_and_schema_version() -> Result<()> {
     Store::open(&path)?.insert_user(&name("alice"), &Details::default(), "h", 1)?;
     let store = Store::open(&path)?;
     assert!(store.find_user(&name("alice"))?.is_some());
-    let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))?;
     assert_eq!(version, LATEST_VERSION);
     Ok(())
 }

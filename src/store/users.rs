@@ -96,9 +96,9 @@ impl Store {
 
     /// Calls `f` with every account in username order, one row at a time.
     pub fn for_each_user(&self, mut f: impl FnMut(Account) -> Result<()>) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM users ORDER BY username"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM users ORDER BY username"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             f(account_from_row(row)?)?;
@@ -124,7 +124,10 @@ impl Store {
                 DetailChange::Set(v) => Some(v),
             };
             // `column` is one of two literals above, never input.
-            tx.execute(&format!("UPDATE users SET {column} = ?1 WHERE id = ?2"), params![value, id])?;
+            tx.execute(
+                &format!("UPDATE users SET {column} = ?1 WHERE id = ?2"),
+                params![value, id],
+            )?;
         }
         let account = tx
             .query_row(
@@ -173,7 +176,9 @@ impl Store {
             None => return Err(Error::NoSuchUser(format!("#{id}"))),
             Some("admin") => {
                 let admins: i64 =
-                    tx.query_row("SELECT count(*) FROM users WHERE role = 'admin'", [], |r| r.get(0))?;
+                    tx.query_row("SELECT count(*) FROM users WHERE role = 'admin'", [], |r| {
+                        r.get(0)
+                    })?;
                 if admins <= 1 {
                     return Err(Error::Invalid(
                         "cannot delete the last admin account: make another account an admin first"

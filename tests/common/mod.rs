@@ -54,7 +54,8 @@ impl TestEnv {
     /// A command for the binary with the test environment and empty stdin.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::new(BIN);
-        cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
         for (k, v) in self.env_pairs() {
             cmd.env(k, v);
         }
@@ -64,7 +65,10 @@ impl TestEnv {
 
     /// Runs `authctl ARGS` with `stdin` piped in.
     pub fn run(&self, args: &[&str], stdin: &str) -> Assert {
-        self.cmd().args(args).write_stdin(stdin.to_string()).assert()
+        self.cmd()
+            .args(args)
+            .write_stdin(stdin.to_string())
+            .assert()
     }
 
     pub fn register(&self, user: &str, pw: &str) {
@@ -116,7 +120,11 @@ impl TestEnv {
 }
 
 pub fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 /// stdout as text.

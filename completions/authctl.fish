@@ -1,0 +1,104 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_authctl_global_optspecs
+    string join \n db= config-dir= json h/help V/version
+end
+
+function __fish_authctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_authctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_authctl_using_subcommand
+    set -l cmd (__fish_authctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c authctl -n "__fish_authctl_needs_command" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_needs_command" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_needs_command" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_needs_command" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "login" -d 'Log in and save a session token in the config directory'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "logout" -d 'End the current session and remove the token file'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "whoami" -d 'Print the logged-in username'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "show" -d 'Show an account\'s details'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "list" -d 'List all accounts (admin)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "update" -d 'Change an account\'s email or display name'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "delete" -d 'Delete an account and all its sessions'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand register" -l email -d 'Email address' -r
+complete -c authctl -n "__fish_authctl_using_subcommand register" -l name -d 'Display name' -r
+complete -c authctl -n "__fish_authctl_using_subcommand register" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand register" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand register" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c authctl -n "__fish_authctl_using_subcommand register" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand register" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand login" -l ttl -d 'Session lifetime, like 90s, 30m, 8h or 7d (at most 30d)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand login" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand login" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c authctl -n "__fish_authctl_using_subcommand login" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand login" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l all -d 'Revoke every session of your account, not just this one'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand whoami" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand whoami" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand whoami" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand passwd" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand passwd" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand passwd" -l password-stdin -d 'Read passwords from standard input: the current password on line 1 and the new one on line 2 (an admin resetting another account gives only the new one)'
+complete -c authctl -n "__fish_authctl_using_subcommand passwd" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand passwd" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand show" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand show" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand show" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand update" -l email -d 'New email address ("" clears it)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand update" -l name -d 'New display name ("" clears it)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand update" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand update" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand update" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand update" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand delete" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand delete" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand delete" -l yes -d 'Do not ask to type the username to confirm'
+complete -c authctl -n "__fish_authctl_using_subcommand delete" -l password-stdin -d 'Read your password (needed to delete your own account) from standard input'
+complete -c authctl -n "__fish_authctl_using_subcommand delete" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "login" -d 'Log in and save a session token in the config directory'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "logout" -d 'End the current session and remove the token file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "whoami" -d 'Print the logged-in username'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "show" -d 'Show an account\'s details'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "list" -d 'List all accounts (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "update" -d 'Change an account\'s email or display name'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "delete" -d 'Delete an account and all its sessions'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
