@@ -12,12 +12,7 @@ fn change_own_password_keeps_this_session_and_revokes_the_others() {
     let env = TestEnv::new();
     env.register("alice", PW);
     // Another session of alice's, elsewhere.
-    env.cmd()
-        .env("AUTHCTL_CONFIG_DIR", env.dir.path().join("laptop"))
-        .args(["login", "alice", "--password-stdin"])
-        .write_stdin(format!("{PW}\n"))
-        .assert()
-        .success();
+    env.login_on_device("laptop", "alice", PW);
     env.login("alice", PW);
     let before: i64 = env.count("SELECT password_changed_at FROM users");
     env.run(&["passwd", "--password-stdin"], &lines(PW, PW2))
@@ -26,9 +21,11 @@ fn change_own_password_keeps_this_session_and_revokes_the_others() {
         .stderr(predicates::str::contains("password changed for alice"));
     assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
     env.run(&["whoami"], "").success().stdout("alice\n");
-    let mut laptop = env.cmd();
-    laptop.env("AUTHCTL_CONFIG_DIR", env.dir.path().join("laptop"));
-    assert_error(laptop.arg("whoami").assert(), 4, "no longer valid");
+    assert_error(
+        env.on_device("laptop").arg("whoami").assert(),
+        4,
+        "no longer valid",
+    );
     assert!(env.count("SELECT password_changed_at FROM users") >= before);
     // Old password no longer works, new one does.
     assert_error(
@@ -127,12 +124,7 @@ fn admin_resets_another_users_password_without_the_current_one() {
     env.register("root", PW);
     env.register("bob", PW);
     // bob has a session somewhere; the reset ends it.
-    env.cmd()
-        .env("AUTHCTL_CONFIG_DIR", env.dir.path().join("bobcfg"))
-        .args(["login", "bob", "--password-stdin"])
-        .write_stdin(format!("{PW}\n"))
-        .assert()
-        .success();
+    env.login_on_device("bobcfg", "bob", PW);
     env.login("root", PW);
     env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW2}\n"))
         .success();

@@ -221,32 +221,25 @@ fn logout_all_revokes_every_session_of_the_user_only() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.register("bob", PW);
-    let other = TestEnv {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    // Two sessions for alice (this config dir and another), one for bob.
-    env.login("bob", PW);
     env.login("alice", PW);
-    let mut second = env.cmd();
-    second
-        .env("AUTHCTL_CONFIG_DIR", other.config_dir())
-        .args(["login", "alice", "--password-stdin"])
-        .write_stdin(format!("{PW}\n"))
-        .assert()
-        .success();
-    assert_eq!(
-        env.count("SELECT count(*) FROM sessions"),
-        2,
-        "bob's was replaced by alice's here"
+    env.login_on_device("laptop", "alice", PW);
+    env.login_on_device("bobcfg", "bob", PW);
+    assert_eq!(env.count("SELECT count(*) FROM sessions"), 3);
+    env.run(&["logout", "--all"], "")
+        .success()
+        .stderr(predicates::str::contains(
+            "logged out all sessions of alice",
+        ));
+    assert_error(
+        env.on_device("laptop").arg("whoami").assert(),
+        4,
+        "no longer valid",
     );
-    let mut bob = env.cmd();
-    bob.env("AUTHCTL_CONFIG_DIR", env.dir.path().join("bobcfg"))
-        .args(["login", "bob", "--password-stdin"])
-        .write_stdin(format!("{PW}\n"))
+    env.on_device("bobcfg")
+        .arg("whoami")
         .assert()
-        .success();
-    env.run(&["logout", "--all"], "").success();
-    assert_eq!(env.count("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'alice'"), 0);
+        .success()
+        .stdout("bob\n");
     assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
 }
 

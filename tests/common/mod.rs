@@ -81,6 +81,23 @@ impl TestEnv {
             .success();
     }
 
+    /// A command run as if from another device: same database, its own
+    /// config directory (and so its own session file) named `device`.
+    pub fn on_device(&self, device: &str) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("AUTHCTL_CONFIG_DIR", self.dir.path().join(device));
+        cmd
+    }
+
+    /// Logs `user` in on another device.
+    pub fn login_on_device(&self, device: &str, user: &str, pw: &str) {
+        self.on_device(device)
+            .args(["login", user, "--password-stdin"])
+            .write_stdin(format!("{pw}\n"))
+            .assert()
+            .success();
+    }
+
     /// An admin `root` and a user `bob`, with `bob` logged in.
     pub fn admin_and_bob_logged_in() -> Self {
         let env = TestEnv::new();
