@@ -11,6 +11,16 @@ pub const MAX_EMAIL_LEN: usize = 254;
 /// Longest display name, in characters.
 pub const MAX_NAME_LEN: usize = 128;
 
+/// Whether a character must never be stored in, or shown raw from, a text
+/// field: C0 and C1 controls and the Unicode bidirectional overrides and
+/// isolates (U+202A–U+202E, U+2066–U+2069), which can make text display as
+/// something other than what it is.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
 /// A valid, lowercase username: 1 to 32 of `a-z 0-9 . _ -`, starting with a
 /// letter or digit. Input is case-insensitive: `Alice` is the account `alice`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -65,8 +75,13 @@ impl Email {
         if input.chars().count() > MAX_EMAIL_LEN {
             return Err(invalid("at most 254 characters"));
         }
-        if input.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(invalid("no spaces or control characters allowed"));
+        if input
+            .chars()
+            .any(|c| is_unsafe_char(c) || c.is_whitespace())
+        {
+            return Err(invalid(
+                "no spaces, control or bidirectional-override characters allowed",
+            ));
         }
         match input.split_once('@') {
             Some((local, domain))
@@ -96,9 +111,10 @@ impl DisplayName {
                 "invalid name: at most {MAX_NAME_LEN} characters"
             )));
         }
-        if input.chars().any(char::is_control) {
+        if input.chars().any(is_unsafe_char) {
             return Err(Error::Invalid(
-                "invalid name: control characters are not allowed".to_string(),
+                "invalid name: control and bidirectional-override characters are not allowed"
+                    .to_string(),
             ));
         }
         Ok(DisplayName(input.to_string()))
@@ -249,6 +265,12 @@ mod tests {
     fn names_refuse_control_characters_and_length() {
         assert!(DisplayName::parse("Ada Lovelace ✓").is_ok());
         assert!(DisplayName::parse("a\u{1b}[31m").is_err());
+        assert!(DisplayName::parse("a\u{85}b").is_err(), "C1 control");
+        assert!(
+            DisplayName::parse("admin\u{202e}nimda").is_err(),
+            "bidi override"
+        );
+        assert!(DisplayName::parse("x\u{2066}y").is_err(), "bidi isolate");
         assert!(DisplayName::parse(&"é".repeat(128)).is_ok());
         assert!(DisplayName::parse(&"é".repeat(129)).is_err());
     }

@@ -1,11 +1,14 @@
-//! The account rules in one place: registering, checking passwords, logging
-//! in, sessions, changing and deleting accounts. Front ends call these and
-//! never the store directly.
+//! The account rules in one place: registering, checking passwords (with
+//! lockout and hash upgrades), sessions, changing and deleting accounts, and
+//! the audit event for each. Front ends call these, never the store.
 
 use crate::account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
+use crate::audit::{self, Event, EventKind, EventRecord};
 use crate::error::{Error, Result};
-use crate::password::{self, HashParams, Password, check_policy};
-use crate::store::Store;
+use crate::password::{self, Password};
+use crate::policy::{self, PolicyContext};
+use crate::settings::Settings;
+use crate::store::{NewSessionRow, Store};
 use crate::time::{self, Timestamp, rfc3339};
 use crate::token::SessionToken;
 use std::time::Duration;
@@ -59,8 +62,8 @@ impl Session {
     }
 }
 
-/// A session just created by [`Accounts::login`], with its raw token (to be
-/// handed to the user once and never stored).
+/// A session just created, with its raw token (to be handed to the user once
+/// and never stored).
 #[derive(Debug)]
 pub struct NewSession {
     /// The raw token.
@@ -72,28 +75,50 @@ pub struct NewSession {
 /// The account service over one store.
 pub struct Accounts {
     store: Store,
-    params: HashParams,
+    settings: Settings,
     clock: fn() -> Timestamp,
+    os_user: String,
+    /// The authenticated account acting in this process, for the audit log.
+    actor: Option<Username>,
 }
 
 impl Accounts {
-    /// A service using the default hash cost and the system clock.
+    /// A service with the default settings and the system clock.
     pub fn new(store: Store) -> Self {
         Accounts {
             store,
-            params: HashParams::DEFAULT,
+            settings: Settings::DEFAULT,
             clock: time::now,
+            os_user: audit::current_os_user(),
+            actor: None,
         }
     }
 
-    /// Replaces the clock (for tests of expiry).
+    /// Replaces the clock (for tests of expiry and lockout).
     pub fn with_clock(mut self, clock: fn() -> Timestamp) -> Self {
         self.clock = clock;
         self
     }
 
+    /// Replaces the settings.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
     fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    fn event(&self, kind: EventKind, outcome: &'static str, target: &Username) -> Event {
+        Event {
+            at: self.now(),
+            kind,
+            outcome,
+            actor: self.actor.as_ref().map(|a| a.to_string()),
+            target: Some(target.to_string()),
+            os_user: self.os_user.clone(),
+        }
     }
 
     /// Fails with [`Error::UserExists`] if the username is taken, so a front
@@ -105,6 +130,22 @@ impl Accounts {
         }
     }
 
+    /// Checks a new password against the policy for this account.
+    pub fn check_new_password(
+        &self,
+        password: &Password,
+        username: &Username,
+        email: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<()> {
+        let ctx = PolicyContext {
+            username,
+            email,
+            name,
+        };
+        policy::check(password, self.settings.password_min_chars, ctx)
+    }
+
     /// Creates an account (an admin if it is the first).
     pub fn register(
         &mut self,
@@ -112,25 +153,50 @@ impl Accounts {
         details: &Details,
         password: &Password,
     ) -> Result<Account> {
-        check_policy(password, username)?;
-        let hash = self.params.hash(password)?;
-        let now = self.now();
-        self.store.insert_user(username, details, &hash, now)
+        let email = details.email.as_ref().map(Email::as_str);
+        let name = details.name.as_ref().map(DisplayName::as_str);
+        self.check_new_password(password, username, email, name)?;
+        let hash = self.settings.hash.hash(password)?;
+        let event = self.event(EventKind::Register, "success", username);
+        self.store.insert_user(username, details, &hash, &event)
     }
 
-    /// Checks a username and password. An unknown username costs the same
-    /// time as a wrong password and fails the same way.
-    pub fn check_password(&self, username: &Username, password: &Password) -> Result<Account> {
-        match self.store.find_credentials(username)? {
-            None => {
-                self.params.verify_dummy(password);
-                Err(Error::AuthenticationFailed)
-            }
-            Some((account, hash)) => match password::verify(password, &hash)? {
-                true => Ok(account),
-                false => Err(Error::AuthenticationFailed),
-            },
+    /// Checks a username and password, counting failures toward a lockout.
+    /// An unknown username costs the same time as a wrong password and fails
+    /// the same way; a locked account is refused without checking.
+    pub fn check_password(&mut self, username: &Username, password: &Password) -> Result<Account> {
+        let Some((account, hash, failed)) = self.store.find_credentials(username)? else {
+            self.settings.hash.verify_dummy(password);
+            let event = self.event(EventKind::LoginFailed, "failure", username);
+            self.store.record_event(&event)?;
+            return Err(Error::AuthenticationFailed);
+        };
+        if let Some(until) = failed.locked_at(self.now()) {
+            let event = self.event(EventKind::LoginFailed, "locked", username);
+            self.store.record_event(&event)?;
+            return Err(Error::Locked(format!(
+                "account {username} is locked until {} after too many failed password attempts",
+                rfc3339(until)
+            )));
         }
+        if !password::verify(password, &hash)? {
+            let failure = self.event(EventKind::LoginFailed, "failure", username);
+            let lockout = self.event(EventKind::Lockout, "success", username);
+            self.store
+                .record_login_failure(account.id, &self.settings, &failure, &lockout)?;
+            return Err(Error::AuthenticationFailed);
+        }
+        // Hashing happens here, before the write transaction takes its lock.
+        let upgraded = match self.settings.hash.is_current(&hash) {
+            true => None,
+            false => Some(self.settings.hash.hash(password)?),
+        };
+        if upgraded.is_some() || failed != Default::default() {
+            self.store
+                .record_login_success(account.id, upgraded.as_deref())?;
+        }
+        self.actor.get_or_insert_with(|| account.username.clone());
+        Ok(account)
     }
 
     /// Checks the password and opens a session of `ttl`. `replacing` is the
@@ -147,13 +213,15 @@ impl Accounts {
         let now = self.now();
         let expires_at = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
         let old = replacing.map(SessionToken::digest);
-        let id = self.store.insert_session(
-            account.id,
-            &token.digest(),
-            now,
+        let digest = token.digest();
+        let row = NewSessionRow {
+            token_digest: &digest,
             expires_at,
-            old.as_deref(),
-        )?;
+        };
+        let event = self.event(EventKind::Login, "success", username);
+        let id = self
+            .store
+            .insert_session(account.id, row, old.as_deref(), &event)?;
         Ok(NewSession {
             token,
             session: Session {
@@ -183,9 +251,20 @@ impl Accounts {
                 rfc3339(row.expires_at)
             )));
         }
+        let idle_limit = row
+            .last_used_at
+            .saturating_add(self.settings.session_idle_secs);
+        if idle_limit <= now {
+            return Err(Error::NotLoggedIn(format!(
+                "your session ended at {} after {}h without use; run `authctl login`",
+                rfc3339(idle_limit),
+                self.settings.session_idle_secs / 3600
+            )));
+        }
         if now - row.last_used_at >= TOUCH_INTERVAL_SECS {
             self.store.touch_session(row.id, now)?;
         }
+        self.actor = Some(account.username.clone());
         Ok(Session {
             id: row.id,
             account,
@@ -196,10 +275,13 @@ impl Accounts {
 
     /// Ends a session, or with `everywhere` every session of its account.
     pub fn logout(&mut self, session: &Session, everywhere: bool) -> Result<()> {
+        let user = &session.account.username;
         if everywhere {
-            self.store.delete_sessions_of(session.account.id)?;
+            let event = self.event(EventKind::SessionRevoked, "success", user);
+            self.store.delete_sessions_of(session.account.id, &event)?;
         } else {
-            self.store.delete_session(session.id)?;
+            let event = self.event(EventKind::Logout, "success", user);
+            self.store.delete_session(session.id, &event)?;
         }
         Ok(())
     }
@@ -221,6 +303,18 @@ impl Accounts {
         self.store.for_each_user(f)
     }
 
+    /// Calls `f` with audit events newest first, optionally only those
+    /// involving `user`, at most `limit`.
+    pub fn for_each_event(
+        &self,
+        user: Option<&Username>,
+        limit: Option<u32>,
+        f: impl FnMut(EventRecord) -> Result<()>,
+    ) -> Result<()> {
+        self.store
+            .for_each_event(user.map(Username::as_str), limit, f)
+    }
+
     /// Changes an account's email and display name.
     pub fn update_details(
         &mut self,
@@ -228,27 +322,60 @@ impl Accounts {
         email: &DetailChange<Email>,
         name: &DetailChange<DisplayName>,
     ) -> Result<Account> {
-        self.store.update_details(account.id, email, name)
+        let event = self.event(EventKind::DetailsUpdated, "success", &account.username);
+        self.store.update_details(account.id, email, name, &event)
     }
 
     /// Sets a new password (checked against the policy) and revokes every
-    /// session of the account except `keep_session`.
+    /// session of the account. When `rotate` is the caller's own session, it
+    /// is replaced by a new one (same expiry) whose token is returned.
     pub fn set_password(
         &mut self,
         account: &Account,
         new_password: &Password,
-        keep_session: Option<i64>,
-    ) -> Result<()> {
-        check_policy(new_password, &account.username)?;
-        let hash = self.params.hash(new_password)?;
-        let now = self.now();
-        self.store
-            .set_password_hash(account.id, &hash, now, keep_session)
+        rotate: Option<&Session>,
+    ) -> Result<Option<NewSession>> {
+        self.check_new_password(
+            new_password,
+            &account.username,
+            account.email.as_deref(),
+            account.name.as_deref(),
+        )?;
+        let hash = self.settings.hash.hash(new_password)?;
+        let own = self.actor.as_ref() == Some(&account.username);
+        let kind = if own {
+            EventKind::PasswordChanged
+        } else {
+            EventKind::PasswordReset
+        };
+        let event = self.event(kind, "success", &account.username);
+        let token = rotate.map(|_| SessionToken::generate()).transpose()?;
+        let digest = token.as_ref().map(SessionToken::digest);
+        let replacement = rotate.zip(digest.as_deref()).map(|(s, d)| NewSessionRow {
+            token_digest: d,
+            expires_at: s.expires_at,
+        });
+        let new_id = self
+            .store
+            .set_password_hash(account.id, &hash, replacement, &event)?;
+        Ok(match (token, new_id, rotate) {
+            (Some(token), Some(id), Some(old)) => Some(NewSession {
+                token,
+                session: Session {
+                    id,
+                    created_at: event.at,
+                    ..old.clone()
+                },
+            }),
+            _ => None,
+        })
     }
 
     /// Deletes an account and its sessions; the last admin cannot be deleted.
+    /// The account's audit history is kept.
     pub fn delete(&mut self, account: &Account) -> Result<()> {
-        self.store.delete_user(account.id)
+        let event = self.event(EventKind::AccountDeleted, "success", &account.username);
+        self.store.delete_user(account.id, &event)
     }
 }
 

@@ -64,6 +64,8 @@ pub enum Command {
     Update(UpdateArgs),
     /// Delete an account and all its sessions
     Delete(DeleteArgs),
+    /// Show the audit log, newest first (admin)
+    Log(LogArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -148,6 +150,17 @@ pub struct DeleteArgs {
     /// Read your password (needed to delete your own account) from standard input
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+/// Arguments of `log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only events where this user acted or was acted on
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Show at most this many events
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
 }
 
 /// Arguments of `completions`.

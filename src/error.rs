@@ -20,6 +20,9 @@ pub enum Error {
     /// No usable session: missing, unreadable, insecure, expired or revoked.
     #[error("{0}")]
     NotLoggedIn(String),
+    /// The account is locked; the message says until when.
+    #[error("{0}")]
+    Locked(String),
     /// The database stayed locked by another process past the busy timeout.
     #[error("the database is busy (another authctl is writing to it); try again")]
     Busy,

@@ -7,12 +7,15 @@
 
 pub mod account;
 pub mod accounts;
+pub mod audit;
 pub mod duration;
 pub mod error;
 pub mod fsutil;
 pub mod password;
 pub mod paths;
+pub mod policy;
 pub mod session_file;
+pub mod settings;
 pub mod store;
 pub mod time;
 pub mod token;
@@ -22,5 +25,6 @@ pub use accounts::{Accounts, NewSession, Session};
 pub use error::{Error, Result};
 pub use password::{HashParams, Password};
 pub use session_file::SessionFile;
+pub use settings::Settings;
 pub use store::Store;
 pub use token::SessionToken;

@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod exit;
+mod hardening;
 mod output;
 mod prompt;
 
@@ -14,6 +15,11 @@ use std::io;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before any argument is parsed or any secret read.
+    if let Err(e) = hardening::harden_process() {
+        eprintln!("authctl: {e:#}");
+        return Exit::Failure.into();
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),

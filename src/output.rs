@@ -4,6 +4,8 @@
 
 use anyhow::Result;
 use authctl::Account;
+use authctl::account::is_unsafe_char;
+use authctl::audit::EventRecord;
 use authctl::time::{Timestamp, rfc3339};
 use comfy_table::{Attribute, Cell, Table, presets};
 use serde::Serialize;
@@ -11,15 +13,16 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
-/// Replaces control characters with visible escapes (`\u{1b}`), so stored
-/// text cannot move the cursor, change colours or fake output lines.
+/// Replaces control and bidirectional-override characters with visible
+/// escapes (`\u{1b}`), so stored text cannot move the cursor, change
+/// colours, fake output lines or display reversed.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut clean = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if is_unsafe_char(c) {
             let _ = write!(clean, "\\u{{{:x}}}", u32::from(c));
         } else {
             clean.push(c);
@@ -54,6 +57,31 @@ impl<'a> AccountJson<'a> {
             last_login_at: account.last_login_at.map(rfc3339),
             password_changed_at: rfc3339(account.password_changed_at),
             active_sessions,
+        }
+    }
+}
+
+/// An audit event as `--json` shows it.
+#[derive(Serialize)]
+pub struct EventJson<'a> {
+    at: String,
+    event: &'a str,
+    outcome: &'a str,
+    actor: Option<&'a str>,
+    target: Option<&'a str>,
+    os_user: &'a str,
+}
+
+impl<'a> EventJson<'a> {
+    /// The JSON view of an audit event.
+    pub fn new(e: &'a EventRecord) -> Self {
+        EventJson {
+            at: rfc3339(e.at),
+            event: &e.event,
+            outcome: &e.outcome,
+            actor: e.actor.as_deref(),
+            target: e.target.as_deref(),
+            os_user: &e.os_user,
         }
     }
 }
@@ -129,24 +157,47 @@ impl Printer {
         self.table_out(&table)
     }
 
-    /// Many accounts: a table, or a JSON array written as rows arrive (the
-    /// accounts are never all held in memory for JSON).
+    /// Many accounts: a table, or a JSON array.
     pub fn accounts(
         &self,
-        for_each: impl FnOnce(&mut dyn FnMut(Account) -> authctl::Result<()>) -> authctl::Result<()>,
+        for_each: impl FnOnce(&mut Visit<'_, Account>) -> authctl::Result<()>,
     ) -> Result<()> {
-        let mut out = io::stdout().lock();
+        let header = ["username", "name", "email", "role", "created", "last login"];
+        let json =
+            |w: &mut dyn Write, a: &Account| serde_json::to_writer(w, &AccountJson::new(a, None));
+        self.records(&header, json, account_row, for_each)
+    }
+
+    /// Audit events: a table, or a JSON array.
+    pub fn events(
+        &self,
+        for_each: impl FnOnce(&mut Visit<'_, EventRecord>) -> authctl::Result<()>,
+    ) -> Result<()> {
+        let header = ["at", "event", "outcome", "actor", "target", "os user"];
+        let json =
+            |w: &mut dyn Write, e: &EventRecord| serde_json::to_writer(w, &EventJson::new(e));
+        self.records(&header, json, event_row, for_each)
+    }
+
+    /// Rows from a visitor: as a JSON array written as each arrives (never
+    /// all held in memory), or as a table with `header`. Every cell passes
+    /// through [`sanitize`].
+    fn records<R>(
+        &self,
+        header: &[&str],
+        write_json: impl Fn(&mut dyn Write, &R) -> serde_json::Result<()>,
+        to_row: impl Fn(&R) -> Vec<String>,
+        for_each: impl FnOnce(&mut Visit<'_, R>) -> authctl::Result<()>,
+    ) -> Result<()> {
         if self.json {
+            let mut out = io::stdout().lock();
             let mut first = true;
             out.write_all(b"[")?;
-            for_each(&mut |account| {
+            for_each(&mut |record| {
                 let sep: &[u8] = if first { b"\n  " } else { b",\n  " };
                 first = false;
                 out.write_all(sep)
-                    .and_then(|()| {
-                        serde_json::to_writer(&mut out, &AccountJson::new(&account, None))
-                            .map_err(io::Error::from)
-                    })
+                    .and_then(|()| write_json(&mut out, &record).map_err(io::Error::from))
                     .map_err(|e| authctl::Error::io("cannot write output", e))
             })?;
             out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
@@ -154,21 +205,20 @@ impl Printer {
         }
         let mut table = self.table();
         table.set_header(
-            ["username", "name", "email", "role", "created", "last login"]
-                .map(|h| self.header_cell(h)),
+            header
+                .iter()
+                .map(|h| self.header_cell(h))
+                .collect::<Vec<_>>(),
         );
-        for_each(&mut |a| {
-            table.add_row(vec![
-                a.username.to_string(),
-                sanitize(&or_dash(a.name.as_deref())).into_owned(),
-                sanitize(&or_dash(a.email.as_deref())).into_owned(),
-                a.role.as_str().to_string(),
-                rfc3339(a.created_at),
-                time_or_dash(a.last_login_at),
-            ]);
+        for_each(&mut |record| {
+            table.add_row(
+                to_row(&record)
+                    .iter()
+                    .map(|c| sanitize(c).into_owned())
+                    .collect::<Vec<_>>(),
+            );
             Ok(())
         })?;
-        drop(out);
         self.table_out(&table)
     }
 
@@ -200,6 +250,31 @@ impl Printer {
     }
 }
 
+/// A visitor over records, as the library's `for_each_*` methods take it.
+pub type Visit<'a, R> = dyn FnMut(R) -> authctl::Result<()> + 'a;
+
+fn account_row(a: &Account) -> Vec<String> {
+    vec![
+        a.username.to_string(),
+        or_dash(a.name.as_deref()),
+        or_dash(a.email.as_deref()),
+        a.role.as_str().to_string(),
+        rfc3339(a.created_at),
+        time_or_dash(a.last_login_at),
+    ]
+}
+
+fn event_row(e: &EventRecord) -> Vec<String> {
+    vec![
+        rfc3339(e.at),
+        e.event.clone(),
+        e.outcome.clone(),
+        or_dash(e.actor.as_deref()),
+        or_dash(e.target.as_deref()),
+        e.os_user.clone(),
+    ]
+}
+
 fn or_dash(value: Option<&str>) -> String {
     value.unwrap_or("-").to_string()
 }
@@ -216,5 +291,6 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(sanitize("plain ✓"), "plain ✓");
         assert_eq!(sanitize("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
+        assert_eq!(sanitize("x\u{202e}y"), "x\\u{202e}y");
     }
 }

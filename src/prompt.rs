@@ -3,12 +3,16 @@
 //! nobody will write to: with no terminal and no `--password-stdin`, fails.
 
 use crate::exit::UsageError;
+use crate::output::sanitize;
 use anyhow::Result;
 use authctl::{Error, Password};
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::os::fd::AsFd;
 use zeroize::Zeroizing;
+
+/// How many times a terminal user may type a new password the policy rejects.
+const MAX_TRIES: u32 = 3;
 
 /// Longest line accepted from stdin: 1024 characters of up to 4 bytes each.
 const MAX_LINE_BYTES: usize = 4096;
@@ -41,15 +45,26 @@ impl Input {
         Ok(Password::new(Zeroizing::new(typed)))
     }
 
-    /// Reads a new password, checks it with `check` and, on a terminal, asks
-    /// for it again; a mismatch is rejected.
+    /// Reads a new password and checks it with `check`. On a terminal a
+    /// rejected password may be retyped (up to 3 tries in all) and an
+    /// accepted one must be typed again; a mismatch is rejected.
     pub fn new_password(
         &self,
         prompt: &str,
         check: impl Fn(&Password) -> authctl::Result<()>,
     ) -> Result<Password> {
-        let password = self.password(prompt)?;
-        check(&password)?;
+        let mut tries = 1;
+        let password = loop {
+            let password = self.password(prompt)?;
+            match check(&password) {
+                Ok(()) => break password,
+                Err(e) if !self.from_stdin && tries < MAX_TRIES => {
+                    eprintln!("{}", sanitize(&e.to_string()));
+                    tries += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         if !self.from_stdin && self.password("Confirm password: ")? != password {
             return Err(
                 Error::Invalid("passwords do not match; nothing was changed".to_string()).into(),

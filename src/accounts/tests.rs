@@ -3,6 +3,9 @@
 use super::*;
 use crate::account::Details;
 
+const PW: &str = "violet tractor mangoes sing";
+const PW2: &str = "Tr0mbone-Galaxy-Pickle";
+
 fn name(s: &str) -> Username {
     Username::parse(s).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -14,10 +17,9 @@ fn service() -> Accounts {
 #[test]
 fn register_login_authenticate_logout() -> Result<()> {
     let mut accounts = service();
-    let pw: Password = "correct horse battery".into();
-    let alice = accounts.register(&name("alice"), &Details::default(), &pw)?;
+    let alice = accounts.register(&name("alice"), &Details::default(), &PW.into())?;
     assert_eq!(alice.role, Role::Admin);
-    let new = accounts.login(&name("alice"), &pw, Duration::from_secs(60), None)?;
+    let new = accounts.login(&name("alice"), &PW.into(), Duration::from_secs(60), None)?;
     let session = accounts.authenticate(&new.token)?;
     assert_eq!(session.account.username.as_str(), "alice");
     assert!(session.account.last_login_at.is_some());
@@ -32,9 +34,9 @@ fn register_login_authenticate_logout() -> Result<()> {
 #[test]
 fn wrong_password_and_unknown_user_fail_alike() -> Result<()> {
     let mut accounts = service();
-    accounts.register(&name("alice"), &Details::default(), &"correct horse".into())?;
-    let wrong = accounts.check_password(&name("alice"), &"wrong horse".into());
-    let unknown = accounts.check_password(&name("nobody"), &"correct horse".into());
+    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    let wrong = accounts.check_password(&name("alice"), &PW2.into());
+    let unknown = accounts.check_password(&name("nobody"), &PW.into());
     assert!(matches!(wrong, Err(Error::AuthenticationFailed)));
     assert!(matches!(unknown, Err(Error::AuthenticationFailed)));
     Ok(())
@@ -43,50 +45,97 @@ fn wrong_password_and_unknown_user_fail_alike() -> Result<()> {
 #[test]
 fn policy_applies_on_register_and_password_change() -> Result<()> {
     let mut accounts = service();
-    let short = accounts.register(&name("alice"), &Details::default(), &"short".into());
-    assert!(matches!(short, Err(Error::Invalid(_))));
-    let same = accounts.register(
-        &name("alice"),
-        &Details::default(),
-        &"ALICE".repeat(2).as_str().into(),
-    );
-    assert!(same.is_ok(), "alicealice is not the username");
+    let weak = accounts.register(&name("alice"), &Details::default(), &"password".into());
+    assert!(matches!(weak, Err(Error::Invalid(_))));
+    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
     let alice = accounts.account(&name("alice"))?;
-    assert!(matches!(
-        accounts.set_password(&alice, &"Alice".into(), None),
-        Err(Error::Invalid(_))
-    ));
+    let with_name = accounts.set_password(&alice, &"violet alice mangoes sing".into(), None);
+    assert!(matches!(with_name, Err(Error::Invalid(m)) if m.contains("username")));
     Ok(())
 }
 
 #[test]
-fn expired_sessions_are_refused_with_the_time() -> Result<()> {
-    fn later() -> Timestamp {
+fn expired_and_idle_sessions_are_refused_with_the_time() -> Result<()> {
+    fn in_an_hour() -> Timestamp {
         time::now() + 3600
     }
+    fn in_12_and_a_half_hours() -> Timestamp {
+        time::now() + 12 * 3600 + 1800
+    }
     let mut accounts = service();
-    let pw: Password = "correct horse".into();
-    accounts.register(&name("alice"), &Details::default(), &pw)?;
-    let new = accounts.login(&name("alice"), &pw, Duration::from_secs(60), None)?;
-    let mut accounts = accounts.with_clock(later);
-    match accounts.authenticate(&new.token) {
+    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    let short = accounts.login(&name("alice"), &PW.into(), Duration::from_secs(60), None)?;
+    let long = accounts.login(
+        &name("alice"),
+        &PW.into(),
+        Duration::from_secs(30 * 86400),
+        None,
+    )?;
+    let mut accounts = accounts.with_clock(in_an_hour);
+    match accounts.authenticate(&short.token) {
         Err(Error::NotLoggedIn(msg)) => assert!(msg.contains("expired at"), "{msg}"),
         other => panic!("expected expiry, got {other:?}"),
     }
+    assert!(accounts.authenticate(&long.token).is_ok());
+    // Used an hour in, so still alive 12.5 hours in (11.5 hours idle)...
+    let mut accounts = accounts.with_clock(in_12_and_a_half_hours);
+    assert!(
+        accounts.authenticate(&long.token).is_ok(),
+        "idleness counts from the last use"
+    );
+    // ...and ended after 12 more hours without use.
+    let mut accounts = accounts.with_clock(|| time::now() + 25 * 3600);
+    match accounts.authenticate(&long.token) {
+        Err(Error::NotLoggedIn(msg)) => assert!(msg.contains("after 12h without use"), "{msg}"),
+        other => panic!("expected refusal, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn lockout_refuses_even_the_right_password_until_it_expires() -> Result<()> {
+    let mut accounts = service();
+    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    for _ in 0..5 {
+        assert!(matches!(
+            accounts.check_password(&name("alice"), &PW2.into()),
+            Err(Error::AuthenticationFailed)
+        ));
+    }
+    assert!(matches!(
+        accounts.check_password(&name("alice"), &PW.into()),
+        Err(Error::Locked(_))
+    ));
+    let mut later = accounts.with_clock(|| time::now() + 16 * 60);
+    assert!(later.check_password(&name("alice"), &PW.into()).is_ok());
+    Ok(())
+}
+
+#[test]
+fn password_change_rotates_the_callers_session() -> Result<()> {
+    let mut accounts = service();
+    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    let old = accounts.login(&name("alice"), &PW.into(), Duration::from_secs(600), None)?;
+    let session = accounts.authenticate(&old.token)?;
+    let rotated = accounts.set_password(&session.account, &PW2.into(), Some(&session))?;
+    let Some(rotated) = rotated else {
+        panic!("no new session")
+    };
+    assert!(accounts.authenticate(&old.token).is_err());
+    let new = accounts.authenticate(&rotated.token)?;
+    assert_eq!(new.expires_at, session.expires_at);
     Ok(())
 }
 
 #[test]
 fn permissions_self_or_admin() -> Result<()> {
     let mut accounts = service();
-    let pw: Password = "correct horse".into();
-    accounts.register(&name("root"), &Details::default(), &pw)?;
-    accounts.register(&name("bob"), &Details::default(), &pw)?;
-    let bob = accounts
-        .login(&name("bob"), &pw, Duration::from_secs(60), None)?
-        .session;
+    accounts.register(&name("root"), &Details::default(), &PW.into())?;
+    accounts.register(&name("bob"), &Details::default(), &PW.into())?;
+    let ttl = Duration::from_secs(60);
+    let bob = accounts.login(&name("bob"), &PW.into(), ttl, None)?.session;
     let root = accounts
-        .login(&name("root"), &pw, Duration::from_secs(60), None)?
+        .login(&name("root"), &PW.into(), ttl, None)?
         .session;
     assert!(bob.require_self_or_admin(&name("bob"), "show").is_ok());
     assert!(matches!(

@@ -4,6 +4,7 @@
 mod completions;
 mod delete;
 mod list;
+mod log;
 mod login;
 mod logout;
 mod passwd;
@@ -89,6 +90,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List => list::run(&mut ctx),
         Command::Update(args) => update::run(&mut ctx, args),
         Command::Delete(args) => delete::run(&mut ctx, args),
+        Command::Log(args) => log::run(&mut ctx, args),
         Command::Completions(_) => Ok(()),
     }
 }

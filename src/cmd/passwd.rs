@@ -6,7 +6,6 @@ use crate::cli::PasswdArgs;
 use crate::prompt::Input;
 use anyhow::Result;
 use authctl::Username;
-use authctl::password::check_policy;
 
 pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
     // Without a USERNAME the session decides whose password changes, so it
@@ -28,11 +27,20 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         let current = input.password("Current password: ")?;
         ctx.accounts.check_password(&target, &current)?
     };
-    let new_password =
-        input.new_password("New password: ", |p| check_policy(p, &account.username))?;
-    // The caller's own session survives; every other session of the account ends.
-    let keep = session.filter(|s| s.is_for(&target)).map(|s| s.id);
-    ctx.accounts.set_password(&account, &new_password, keep)?;
+    let new_password = input.new_password("New password: ", |p| {
+        let (email, name) = (account.email.as_deref(), account.name.as_deref());
+        ctx.accounts
+            .check_new_password(p, &account.username, email, name)
+    })?;
+    // Every session of the account ends; the caller's own is replaced by a
+    // new one with a new token (ASVS 7.2.4).
+    let own_session = session.as_ref().filter(|s| s.is_for(&target));
+    if let Some(rotated) = ctx
+        .accounts
+        .set_password(&account, &new_password, own_session)?
+    {
+        ctx.session_file.write(&rotated.token)?;
+    }
     ctx.out.message(&format!(
         "password changed for {target}; its other sessions were logged out"
     ));

@@ -5,7 +5,6 @@ use crate::cli::RegisterArgs;
 use crate::output::AccountJson;
 use crate::prompt::Input;
 use anyhow::Result;
-use authctl::password::check_policy;
 use authctl::{Details, DisplayName, Email, Username};
 
 pub fn run(ctx: &mut Context, args: &RegisterArgs) -> Result<()> {
@@ -16,8 +15,11 @@ pub fn run(ctx: &mut Context, args: &RegisterArgs) -> Result<()> {
     };
     // Say a name is taken before asking for a password.
     ctx.accounts.ensure_username_free(&username)?;
-    let password = Input::new(args.password_stdin)
-        .new_password("Password: ", |p| check_policy(p, &username))?;
+    let email = details.email.as_ref().map(Email::as_str);
+    let name = details.name.as_ref().map(DisplayName::as_str);
+    let password = Input::new(args.password_stdin).new_password("Password: ", |p| {
+        ctx.accounts.check_new_password(p, &username, email, name)
+    })?;
     let account = ctx.accounts.register(&username, &details, &password)?;
     if ctx.out.is_json() {
         ctx.out.json_value(&AccountJson::new(&account, None))?;

@@ -2,12 +2,13 @@
 //! would implement the same methods; nothing outside this module sees a
 //! connection, a statement or a row.
 
+mod events;
 mod schema;
 mod sessions;
 mod users;
 
 pub use schema::LATEST_VERSION;
-pub use sessions::SessionRow;
+pub use sessions::{NewSessionRow, SessionRow};
 
 use crate::error::{Error, Result};
 use crate::fsutil::create_private_file;
@@ -32,12 +33,7 @@ impl Store {
         create_private_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
-        Self::init(conn).map_err(|e| match e {
-            Error::DatabaseUnusable(why) => {
-                Error::DatabaseUnusable(format!("{}: {why}", path.display()))
-            }
-            other => other,
-        })
+        Self::init(conn)
     }
 
     /// Opens a private in-memory database (for tests and tools).

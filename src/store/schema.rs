@@ -3,8 +3,9 @@
 use rusqlite_migration::{M, Migrations};
 
 /// Every migration, oldest first. Never edit a released one; append a new one.
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    "CREATE TABLE users (
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        "CREATE TABLE users (
         id INTEGER PRIMARY KEY,
         username TEXT NOT NULL UNIQUE,
         name TEXT,
@@ -25,7 +26,26 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
         last_used_at INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX sessions_user ON sessions(user_id);",
-)];
+    ),
+    // Lockout counters and the audit log. Events name accounts by username,
+    // not by id, so that an account's history outlives the account.
+    M::up(
+        "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN locked_until INTEGER;
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        actor TEXT,
+        target TEXT,
+        os_user TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX events_actor ON events(actor);
+    CREATE INDEX events_target ON events(target);",
+    ),
+];
 
 /// The schema version this build creates and understands.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

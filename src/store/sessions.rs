@@ -1,11 +1,37 @@
 //! Session rows. A row holds the SHA-256 of a token, never the token.
 
 use super::Store;
+use super::events::insert_event;
 use super::users::{ACCOUNT_COLUMNS, account_from_row};
 use crate::account::Account;
+use crate::audit::Event;
 use crate::error::Result;
 use crate::time::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A session to create: the digest of its token and its expiry.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSessionRow<'a> {
+    /// SHA-256 of the token.
+    pub token_digest: &'a [u8],
+    /// When it expires.
+    pub expires_at: Timestamp,
+}
+
+/// Inserts a session row using `conn` (an open transaction); returns its id.
+pub(super) fn insert_session_row(
+    conn: &Connection,
+    user_id: i64,
+    row: NewSessionRow<'_>,
+    now: Timestamp,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO sessions (user_id, token_sha256, created_at, expires_at, last_used_at)
+         VALUES (?1, ?2, ?3, ?4, ?3)",
+        params![user_id, row.token_digest, now, row.expires_at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
 
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +53,11 @@ impl Store {
     pub fn insert_session(
         &mut self,
         user_id: i64,
-        token_digest: &[u8],
-        now: Timestamp,
-        expires_at: Timestamp,
+        row: NewSessionRow<'_>,
         replacing: Option<&[u8]>,
+        event: &Event,
     ) -> Result<i64> {
+        let now = event.at;
         let tx = self.write()?;
         if let Some(old) = replacing {
             tx.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [old])?;
@@ -40,16 +66,12 @@ impl Store {
             "DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2",
             params![user_id, now],
         )?;
-        tx.execute(
-            "INSERT INTO sessions (user_id, token_sha256, created_at, expires_at, last_used_at)
-             VALUES (?1, ?2, ?3, ?4, ?3)",
-            params![user_id, token_digest, now, expires_at],
-        )?;
-        let id = tx.last_insert_rowid();
+        let id = insert_session_row(&tx, user_id, row, now)?;
         tx.execute(
             "UPDATE users SET last_login_at = ?1 WHERE id = ?2",
             params![now, user_id],
         )?;
+        insert_event(&tx, event)?;
         tx.commit()?;
         Ok(id)
     }
@@ -88,17 +110,21 @@ impl Store {
     }
 
     /// Revokes one session; a session already gone is not an error.
-    pub fn delete_session(&mut self, id: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+    pub fn delete_session(&mut self, id: i64, event: &Event) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+        insert_event(&tx, event)?;
+        tx.commit()?;
         Ok(())
     }
 
     /// Revokes every session of an account; returns how many there were.
-    pub fn delete_sessions_of(&mut self, user_id: i64) -> Result<usize> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?)
+    pub fn delete_sessions_of(&mut self, user_id: i64, event: &Event) -> Result<usize> {
+        let tx = self.write()?;
+        let n = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+        insert_event(&tx, event)?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// Counts an account's sessions that have not expired.

@@ -1,21 +1,60 @@
 //! Store tests on in-memory and temporary databases.
 
 use super::*;
-use crate::account::{Details, Role, Username};
+use crate::account::{DetailChange, Details, DisplayName, Email, Role, Username};
+use crate::audit::{Event, EventKind};
+use crate::settings::Settings;
+use crate::time::Timestamp;
 
 fn name(s: &str) -> Username {
     Username::parse(s).unwrap_or_else(|e| panic!("{e}"))
 }
 
+fn event(kind: EventKind, at: Timestamp, target: &str) -> Event {
+    Event {
+        at,
+        kind,
+        outcome: "success",
+        actor: None,
+        target: Some(target.to_string()),
+        os_user: "tester".to_string(),
+    }
+}
+
+fn row(digest: &[u8], expires_at: Timestamp) -> NewSessionRow<'_> {
+    NewSessionRow {
+        token_digest: digest,
+        expires_at,
+    }
+}
+
 fn store_with(users: &[&str]) -> Store {
     let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
     for (i, u) in users.iter().enumerate() {
-        let now = 1000 + i64::try_from(i).unwrap_or(0);
-        if let Err(e) = store.insert_user(&name(u), &Details::default(), "$argon2id$fake", now) {
+        let at = 1000 + i64::try_from(i).unwrap_or(0);
+        let e = event(EventKind::Register, at, u);
+        if let Err(e) = store.insert_user(&name(u), &Details::default(), "$argon2id$fake", &e) {
             panic!("{e}");
         }
     }
     store
+}
+
+fn id_of(store: &Store, user: &str) -> i64 {
+    match store.find_user(&name(user)) {
+        Ok(Some(a)) => a.id,
+        other => panic!("{user}: {other:?}"),
+    }
+}
+
+fn event_names(store: &Store) -> Vec<String> {
+    let mut names = Vec::new();
+    let collected = store.for_each_event(None, None, |e| {
+        names.push(format!("{}:{}", e.event, e.target.unwrap_or_default()));
+        Ok(())
+    });
+    assert!(collected.is_ok());
+    names
 }
 
 #[test]
@@ -29,28 +68,58 @@ fn first_user_is_admin_and_names_are_unique() -> Result<()> {
         store.find_user(&name("bob"))?.map(|a| a.role),
         Some(Role::User)
     );
-    let dup = store.insert_user(&name("bob"), &Details::default(), "h", 5);
+    let dup = store.insert_user(
+        &name("bob"),
+        &Details::default(),
+        "h",
+        &event(EventKind::Register, 5, "bob"),
+    );
     assert!(matches!(dup, Err(Error::UserExists(u)) if u == "bob"));
+    assert_eq!(
+        event_names(&store),
+        ["register:bob", "register:alice"],
+        "newest first; the failed insert left none"
+    );
     Ok(())
 }
 
 #[test]
-fn sessions_are_found_by_digest_and_revoked_by_password_change() -> Result<()> {
+fn password_change_revokes_every_session_and_can_rotate_one() -> Result<()> {
     let mut store = store_with(&["alice"]);
-    let alice = store
-        .find_user(&name("alice"))?
-        .ok_or(Error::Internal("no alice".into()))?;
-    let keep = store.insert_session(alice.id, b"digest-one", 10, 100, None)?;
-    store.insert_session(alice.id, b"digest-two", 11, 100, None)?;
-    assert_eq!(store.count_active_sessions(alice.id, 50)?, 2);
+    let alice = id_of(&store, "alice");
+    let login = event(EventKind::Login, 10, "alice");
+    store.insert_session(alice, row(b"digest-one", 100), None, &login)?;
+    store.insert_session(alice, row(b"digest-two", 100), None, &login)?;
+    assert_eq!(store.count_active_sessions(alice, 50)?, 2);
     assert_eq!(
-        store.count_active_sessions(alice.id, 100)?,
+        store.count_active_sessions(alice, 100)?,
         0,
         "expired at 100"
     );
-    store.set_password_hash(alice.id, "new", 20, Some(keep))?;
-    assert!(store.find_session(b"digest-one")?.is_some());
+    let changed = event(EventKind::PasswordChanged, 20, "alice");
+    let new_id = store.set_password_hash(alice, "new", Some(row(b"digest-new", 100)), &changed)?;
+    assert!(new_id.is_some());
+    assert!(store.find_session(b"digest-one")?.is_none());
     assert!(store.find_session(b"digest-two")?.is_none());
+    assert!(store.find_session(b"digest-new")?.is_some());
+    assert_eq!(
+        store
+            .find_user(&name("alice"))?
+            .map(|a| a.password_changed_at),
+        Some(20)
+    );
+    Ok(())
+}
+
+#[test]
+fn replacing_a_session_revokes_the_old_one() -> Result<()> {
+    let mut store = store_with(&["alice"]);
+    let id = id_of(&store, "alice");
+    let login = event(EventKind::Login, 11, "alice");
+    store.insert_session(id, row(b"old", 100), None, &login)?;
+    store.insert_session(id, row(b"new", 100), Some(b"old"), &login)?;
+    assert!(store.find_session(b"old")?.is_none());
+    assert!(store.find_session(b"new")?.is_some());
     assert_eq!(
         store.find_user(&name("alice"))?.map(|a| a.last_login_at),
         Some(Some(11))
@@ -59,48 +128,97 @@ fn sessions_are_found_by_digest_and_revoked_by_password_change() -> Result<()> {
 }
 
 #[test]
-fn replacing_a_session_revokes_the_old_one() -> Result<()> {
+fn failures_lock_revoke_sessions_and_success_resets() -> Result<()> {
     let mut store = store_with(&["alice"]);
-    let id = store.find_user(&name("alice"))?.map(|a| a.id).unwrap_or(0);
-    store.insert_session(id, b"old", 10, 100, None)?;
-    store.insert_session(id, b"new", 11, 100, Some(b"old"))?;
-    assert!(store.find_session(b"old")?.is_none());
-    assert!(store.find_session(b"new")?.is_some());
+    let id = id_of(&store, "alice");
+    store.insert_session(
+        id,
+        row(b"s", 10_000),
+        None,
+        &event(EventKind::Login, 1, "alice"),
+    )?;
+    let settings = Settings::DEFAULT;
+    let fail = event(EventKind::LoginFailed, 100, "alice");
+    let lock = event(EventKind::Lockout, 100, "alice");
+    for n in 1..5 {
+        let f = store.record_login_failure(id, &settings, &fail, &lock)?;
+        assert_eq!((f.count, f.locked_until), (n, None));
+    }
+    let f = store.record_login_failure(id, &settings, &fail, &lock)?;
+    assert_eq!(f.locked_until, Some(100 + 900));
+    assert!(
+        store.find_session(b"s")?.is_none(),
+        "a lock ends the sessions"
+    );
+    assert!(event_names(&store).contains(&"lockout:alice".to_string()));
+    store.record_login_success(id, Some("upgraded"))?;
+    let (_, hash, failed) = store
+        .find_credentials(&name("alice"))?
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!(hash, "upgraded");
+    assert_eq!(failed, Default::default());
     Ok(())
 }
 
 #[test]
-fn the_last_admin_cannot_be_deleted() -> Result<()> {
+fn the_last_admin_cannot_be_deleted_and_history_survives_deletion() -> Result<()> {
     let mut store = store_with(&["root", "bob"]);
-    let root = store.find_user(&name("root"))?.map(|a| a.id).unwrap_or(0);
-    let bob = store.find_user(&name("bob"))?.map(|a| a.id).unwrap_or(0);
-    store.insert_session(bob, b"s", 1, 100, None)?;
-    assert!(matches!(store.delete_user(root), Err(Error::Invalid(_))));
-    store.delete_user(bob)?;
+    let (root, bob) = (id_of(&store, "root"), id_of(&store, "bob"));
+    store.insert_session(
+        bob,
+        row(b"s", 100),
+        None,
+        &event(EventKind::Login, 1, "bob"),
+    )?;
+    let gone = event(EventKind::AccountDeleted, 2, "root");
+    assert!(matches!(
+        store.delete_user(root, &gone),
+        Err(Error::Invalid(_))
+    ));
+    store.delete_user(bob, &event(EventKind::AccountDeleted, 3, "bob"))?;
     assert!(store.find_user(&name("bob"))?.is_none());
     assert!(
         store.find_session(b"s")?.is_none(),
         "sessions go with the account"
     );
+    let mut bobs = 0;
+    store.for_each_event(Some("bob"), None, |_| {
+        bobs += 1;
+        Ok(())
+    })?;
+    assert_eq!(bobs, 3, "register, login, deleted");
     Ok(())
 }
 
 #[test]
 fn update_details_sets_and_clears() -> Result<()> {
-    use crate::account::{DetailChange, DisplayName, Email};
     let mut store = store_with(&["alice"]);
-    let id = store.find_user(&name("alice"))?.map(|a| a.id).unwrap_or(0);
+    let id = id_of(&store, "alice");
+    let e = event(EventKind::DetailsUpdated, 5, "alice");
     let a = store.update_details(
         id,
         &DetailChange::Set(Email::parse("a@x.org")?),
         &DetailChange::Set(DisplayName::parse("Alice")?),
+        &e,
     )?;
     assert_eq!(
         (a.email.as_deref(), a.name.as_deref()),
         (Some("a@x.org"), Some("Alice"))
     );
-    let a = store.update_details(id, &DetailChange::Keep, &DetailChange::Clear)?;
+    let a = store.update_details(id, &DetailChange::Keep, &DetailChange::Clear, &e)?;
     assert_eq!((a.email.as_deref(), a.name), (Some("a@x.org"), None));
+    Ok(())
+}
+
+#[test]
+fn event_log_limit_and_filter() -> Result<()> {
+    let store = store_with(&["a1", "b2", "c3"]);
+    let mut seen = Vec::new();
+    store.for_each_event(None, Some(2), |e| {
+        seen.push(e.target.unwrap_or_default());
+        Ok(())
+    })?;
+    assert_eq!(seen, ["c3", "b2"]);
     Ok(())
 }
 
@@ -141,7 +259,8 @@ fn foreign_and_newer_databases_are_refused_untouched() -> Result<()> {
 fn reopening_keeps_data_and_schema_version() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
     let path = dir.path().join("users.db");
-    Store::open(&path)?.insert_user(&name("alice"), &Details::default(), "h", 1)?;
+    let e = event(EventKind::Register, 1, "alice");
+    Store::open(&path)?.insert_user(&name("alice"), &Details::default(), "h", &e)?;
     let store = Store::open(&path)?;
     assert!(store.find_user(&name("alice"))?.is_some());
     let version: i64 = store

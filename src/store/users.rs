@@ -1,9 +1,12 @@
 //! Account rows.
 
 use super::Store;
+use super::events::insert_event;
+use super::sessions::{NewSessionRow, insert_session_row};
 use crate::account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
+use crate::audit::Event;
 use crate::error::{Error, Result};
-use crate::time::Timestamp;
+use crate::settings::{FailedLogins, Settings};
 use rusqlite::{OptionalExtension, Row, params};
 
 /// Columns read into an [`Account`], in `account_from_row`'s order.
@@ -33,8 +36,9 @@ impl Store {
         username: &Username,
         details: &Details,
         password_hash: &str,
-        now: Timestamp,
+        event: &Event,
     ) -> Result<Account> {
+        let now = event.at;
         let tx = self.write()?;
         let any: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
         let role = if any { Role::User } else { Role::Admin };
@@ -57,6 +61,7 @@ impl Store {
             other => other?,
         };
         let id = tx.last_insert_rowid();
+        insert_event(&tx, event)?;
         tx.commit()?;
         Ok(Account {
             id,
@@ -82,16 +87,79 @@ impl Store {
             .optional()?)
     }
 
-    /// Finds an account and its stored password hash.
-    pub fn find_credentials(&self, username: &Username) -> Result<Option<(Account, String)>> {
+    /// Finds an account, its stored password hash and its failed-login record.
+    pub fn find_credentials(
+        &self,
+        username: &Username,
+    ) -> Result<Option<(Account, String, FailedLogins)>> {
         Ok(self
             .conn
             .query_row(
-                &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM users WHERE username = ?1"),
+                &format!(
+                    "SELECT {ACCOUNT_COLUMNS}, password_hash, failed_logins, lockouts, locked_until
+                     FROM users WHERE username = ?1"
+                ),
                 [username.as_str()],
-                |row| Ok((account_from_row(row)?, row.get(8)?)),
+                |row| {
+                    let failed = FailedLogins {
+                        count: row.get(9)?,
+                        locks: row.get(10)?,
+                        locked_until: row.get(11)?,
+                    };
+                    Ok((account_from_row(row)?, row.get(8)?, failed))
+                },
             )
             .optional()?)
+    }
+
+    /// Records a successful password check: clears the failure record and,
+    /// when given, replaces the hash with one made with current parameters.
+    pub fn record_login_success(&mut self, id: i64, upgraded_hash: Option<&str>) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "UPDATE users SET failed_logins = 0, lockouts = 0, locked_until = NULL,
+                 password_hash = coalesce(?1, password_hash)
+             WHERE id = ?2",
+            params![upgraded_hash, id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a failed password check and returns the new record. When it
+    /// locks the account, every session of the account is revoked and a
+    /// `lockout` event is written beside `failure`.
+    pub fn record_login_failure(
+        &mut self,
+        id: i64,
+        settings: &Settings,
+        failure: &Event,
+        lockout: &Event,
+    ) -> Result<FailedLogins> {
+        let tx = self.write()?;
+        let before = tx.query_row(
+            "SELECT failed_logins, lockouts, locked_until FROM users WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(FailedLogins {
+                    count: r.get(0)?,
+                    locks: r.get(1)?,
+                    locked_until: r.get(2)?,
+                })
+            },
+        )?;
+        let after = before.after_failure(settings, failure.at);
+        tx.execute(
+            "UPDATE users SET failed_logins = ?1, lockouts = ?2, locked_until = ?3 WHERE id = ?4",
+            params![after.count, after.locks, after.locked_until, id],
+        )?;
+        insert_event(&tx, failure)?;
+        if after.locks > before.locks {
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+            insert_event(&tx, lockout)?;
+        }
+        tx.commit()?;
+        Ok(after)
     }
 
     /// Calls `f` with every account in username order, one row at a time.
@@ -112,6 +180,7 @@ impl Store {
         id: i64,
         email: &DetailChange<Email>,
         name: &DetailChange<DisplayName>,
+        event: &Event,
     ) -> Result<Account> {
         let tx = self.write()?;
         for (column, change) in [
@@ -137,19 +206,22 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| Error::NoSuchUser(format!("#{id}")))?;
+        insert_event(&tx, event)?;
         tx.commit()?;
         Ok(account)
     }
 
-    /// Stores a new password hash and revokes every session of the account
-    /// except `keep_session` (the caller's own), in one transaction.
+    /// Stores a new password hash and revokes every session of the account;
+    /// `replacement` (the caller's rotated session) is created in the same
+    /// transaction, and its id returned.
     pub fn set_password_hash(
         &mut self,
         id: i64,
         password_hash: &str,
-        now: Timestamp,
-        keep_session: Option<i64>,
-    ) -> Result<()> {
+        replacement: Option<NewSessionRow<'_>>,
+        event: &Event,
+    ) -> Result<Option<i64>> {
+        let now = event.at;
         let tx = self.write()?;
         let changed = tx.execute(
             "UPDATE users SET password_hash = ?1, password_changed_at = ?2 WHERE id = ?3",
@@ -158,16 +230,18 @@ impl Store {
         if changed == 0 {
             return Err(Error::NoSuchUser(format!("#{id}")));
         }
-        tx.execute(
-            "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT ?2",
-            params![id, keep_session],
-        )?;
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        let new_id = match replacement {
+            Some(row) => Some(insert_session_row(&tx, id, row, now)?),
+            None => None,
+        };
+        insert_event(&tx, event)?;
         tx.commit()?;
-        Ok(())
+        Ok(new_id)
     }
 
     /// Deletes an account and its sessions. Refuses to delete the last admin.
-    pub fn delete_user(&mut self, id: i64) -> Result<()> {
+    pub fn delete_user(&mut self, id: i64, event: &Event) -> Result<()> {
         let tx = self.write()?;
         let role: Option<String> = tx
             .query_row("SELECT role FROM users WHERE id = ?1", [id], |r| r.get(0))
@@ -189,6 +263,7 @@ impl Store {
             Some(_) => {}
         }
         tx.execute("DELETE FROM users WHERE id = ?1", [id])?;
+        insert_event(&tx, event)?;
         tx.commit()?;
         Ok(())
     }

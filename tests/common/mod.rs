@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 /// A password that passes the policy.
-pub const PW: &str = "correct horse battery";
+pub const PW: &str = "violet tractor mangoes sing";
 /// Another one.
-pub const PW2: &str = "new staple horse";
+pub const PW2: &str = "Tr0mbone-Galaxy-Pickle";
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_authctl");
 

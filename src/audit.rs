@@ -1,0 +1,92 @@
+//! The audit log: who did what to which account, when, from which OS user,
+//! and whether it worked. Never a password, a token or a token hash.
+
+use crate::time::Timestamp;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// An account was created.
+    Register,
+    /// A password check succeeded and a session was opened.
+    Login,
+    /// A password check failed (or was refused while locked).
+    LoginFailed,
+    /// Too many failures locked the account.
+    Lockout,
+    /// A session was ended by its holder.
+    Logout,
+    /// Sessions were revoked (all of an account's, or one by an admin).
+    SessionRevoked,
+    /// A password was changed with the current password.
+    PasswordChanged,
+    /// An admin set another account's password.
+    PasswordReset,
+    /// Email or name changed.
+    DetailsUpdated,
+    /// An account was deleted.
+    AccountDeleted,
+}
+
+impl EventKind {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Register => "register",
+            EventKind::Login => "login",
+            EventKind::LoginFailed => "login_failed",
+            EventKind::Lockout => "lockout",
+            EventKind::Logout => "logout",
+            EventKind::SessionRevoked => "session_revoked",
+            EventKind::PasswordChanged => "password_changed",
+            EventKind::PasswordReset => "password_reset",
+            EventKind::DetailsUpdated => "details_updated",
+            EventKind::AccountDeleted => "account_deleted",
+        }
+    }
+}
+
+/// One audit record, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub kind: EventKind,
+    /// `success`, `failure`, or `locked` (refused without checking).
+    pub outcome: &'static str,
+    /// The account that acted, if one was authenticated.
+    pub actor: Option<String>,
+    /// The account acted on (kept as text so history survives deletion).
+    pub target: Option<String>,
+    /// The operating-system user that ran authctl.
+    pub os_user: String,
+}
+
+/// One audit record, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// When.
+    pub at: Timestamp,
+    /// What (see [`EventKind::as_str`]).
+    pub event: String,
+    /// How it ended.
+    pub outcome: String,
+    /// Who acted.
+    pub actor: Option<String>,
+    /// On whom.
+    pub target: Option<String>,
+    /// Which OS user ran authctl.
+    pub os_user: String,
+}
+
+/// The name of the operating-system user running this process, from the
+/// password database by real uid (not from `$USER`, which anyone can set);
+/// `uid N` when the uid has no entry.
+pub fn current_os_user() -> String {
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {uid}"),
+    }
+}

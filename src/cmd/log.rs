@@ -1,0 +1,14 @@
+//! `authctl log`: the audit log, newest first (admin).
+
+use super::Context;
+use crate::cli::LogArgs;
+use anyhow::Result;
+use authctl::Username;
+
+pub fn run(ctx: &mut Context, args: &LogArgs) -> Result<()> {
+    ctx.session()?.require_admin("read the audit log")?;
+    let user = args.user.as_deref().map(Username::parse).transpose()?;
+    let accounts = &ctx.accounts;
+    ctx.out
+        .events(|f| accounts.for_each_event(user.as_ref(), args.limit, f))
+}
