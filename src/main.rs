@@ -17,7 +17,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Before any argument is parsed or any secret read.
     if let Err(e) = hardening::harden_process() {
-        eprintln!("authctl: {e:#}");
+        output::to_stderr(&format!("authctl: {e:#}\n"));
         return Exit::Failure.into();
     }
     let cli = match cli::Cli::try_parse() {
@@ -28,7 +28,10 @@ fn main() -> ExitCode {
         Ok(()) => Exit::Success.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
-            eprintln!("authctl: {}", output::sanitize(&format!("{e:#}")));
+            output::to_stderr(&format!(
+                "authctl: {}\n",
+                output::sanitize(&format!("{e:#}"))
+            ));
             Exit::of(&e).into()
         }
     }
@@ -43,14 +46,24 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             Exit::Success.into()
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprintln!("authctl: a subcommand is required (see `authctl --help`)");
+            output::to_stderr("authctl: a subcommand is required (see `authctl --help`)\n");
             Exit::Usage.into()
         }
         _ => {
+            // clap's message may span lines before its usage section
+            // ("required arguments were not provided:\n  <USERNAME>"): one line.
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            let message = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("authctl: {message} (see `authctl --help`)");
+            let message = rendered
+                .lines()
+                .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
+            output::to_stderr(&format!(
+                "authctl: {} (see `authctl --help`)\n",
+                output::sanitize(message)
+            ));
             Exit::Usage.into()
         }
     }

@@ -31,6 +31,12 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     Cow::Owned(clean)
 }
 
+/// Writes to stderr, ignoring failure: a closed stderr must not turn into a
+/// panic, and there is nowhere left to report it.
+pub fn to_stderr(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// An account as `--json` shows it.
 #[derive(Serialize)]
 pub struct AccountJson<'a> {
@@ -112,7 +118,7 @@ impl Printer {
 
     /// A message for the person at the terminal, on stderr.
     pub fn message(&self, text: &str) {
-        eprintln!("{}", sanitize(text));
+        to_stderr(&format!("{}\n", sanitize(text)));
     }
 
     /// One line of data on stdout.
@@ -127,6 +133,17 @@ impl Printer {
         serde_json::to_writer_pretty(&mut out, value)?;
         writeln!(out)?;
         Ok(())
+    }
+
+    /// The outcome of a change: `value` as JSON on stdout with `--json`,
+    /// otherwise `message` for the person on stderr (stdout stays empty).
+    pub fn done(&self, value: &impl Serialize, message: &str) -> Result<()> {
+        if self.json {
+            self.json_value(value)
+        } else {
+            self.message(message);
+            Ok(())
+        }
     }
 
     /// One account: a two-column table, or a JSON object.

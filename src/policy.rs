@@ -6,6 +6,7 @@
 use crate::account::Username;
 use crate::error::{Error, Result};
 use crate::password::Password;
+use zeroize::Zeroizing;
 use zxcvbn::feedback::Warning;
 
 /// Longest password accepted, in characters after NFC normalisation.
@@ -45,7 +46,7 @@ pub fn check(password: &Password, min_chars: usize, ctx: PolicyContext<'_>) -> R
     if text.chars().any(char::is_control) {
         return reject("it contains control characters".to_string());
     }
-    let lower = text.to_lowercase();
+    let lower = Zeroizing::new(text.to_lowercase());
     let local_part = ctx.email.and_then(|e| e.split('@').next());
     for (what, value) in [
         ("the username", Some(ctx.username.as_str())),

@@ -3,7 +3,7 @@
 //! nobody will write to: with no terminal and no `--password-stdin`, fails.
 
 use crate::exit::UsageError;
-use crate::output::sanitize;
+use crate::output::{sanitize, to_stderr};
 use anyhow::Result;
 use authctl::{Error, Password};
 use std::fs::File;
@@ -59,7 +59,7 @@ impl Input {
             match check(&password) {
                 Ok(()) => break password,
                 Err(e) if !self.from_stdin && tries < MAX_TRIES => {
-                    eprintln!("{}", sanitize(&e.to_string()));
+                    to_stderr(&format!("{}\n", sanitize(&e.to_string())));
                     tries += 1;
                 }
                 Err(e) => return Err(e.into()),
@@ -73,15 +73,13 @@ impl Input {
         Ok(password)
     }
 
-    /// Asks a visible question on the terminal and returns the answer line.
-    pub fn answer(&self, prompt: &str, needed_for: &str) -> Result<String> {
+    /// Asks a visible question on the terminal and returns the answer line;
+    /// without a terminal, fails with `no_terminal` as a usage error.
+    pub fn answer(&self, prompt: &str, no_terminal: &str) -> Result<String> {
         if !io::stdin().is_terminal() {
-            return Err(UsageError(format!(
-                "{needed_for} needs an answer but there is no terminal to ask on"
-            ))
-            .into());
+            return Err(UsageError(no_terminal.to_string()).into());
         }
-        eprint!("{prompt}");
+        to_stderr(prompt);
         let mut line = String::new();
         io::stdin()
             .read_line(&mut line)
@@ -113,7 +111,8 @@ fn read_stdin_line() -> Result<Zeroizing<String>> {
         .try_clone_to_owned()
         .map_err(|e| anyhow::Error::new(e).context("cannot read standard input"))?;
     let mut stdin = File::from(fd);
-    let mut bytes = Zeroizing::new(Vec::with_capacity(128));
+    // Room for the longest line up front: a growing Vec would leave copies behind.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_LINE_BYTES + 1));
     let mut byte = [0u8; 1];
     let mut saw_newline = false;
     loop {

@@ -56,20 +56,46 @@ impl SessionFile {
         }
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
+            let who = if mode & 0o044 != 0 {
+                "readable"
+            } else {
+                "accessible"
+            };
             return Err(unusable(format!(
-                "is readable by group or others (mode {mode:04o}, must be 0600)"
+                "is {who} by group or others (mode {mode:04o}, must be 0600)"
             )));
         }
         if meta.len() > MAX_FILE_BYTES {
             return Err(unusable(format!("is too large ({} bytes)", meta.len())));
         }
-        let mut text = Zeroizing::new(String::new());
-        fs::File::open(&self.path)
-            .and_then(|f| f.take(MAX_FILE_BYTES).read_to_string(&mut text))
+        let text = self
+            .contents()
             .map_err(|e| unusable(format!("cannot be read ({e})")))?;
-        SessionToken::parse(text.trim_end_matches(['\n', '\r']))
+        parse(&text)
             .map(Some)
             .ok_or_else(|| unusable("does not contain a valid session token".to_string()))
+    }
+
+    /// The token in the file even if the file fails the checks of [`read`]
+    /// (its mode, say), so that the session it names can still be revoked
+    /// before the file is replaced or removed. `None` if there is no
+    /// readable, well-formed token.
+    ///
+    /// [`read`]: SessionFile::read
+    pub fn read_for_revocation(&self) -> Option<SessionToken> {
+        let meta = fs::symlink_metadata(&self.path).ok()?;
+        if !meta.file_type().is_file() || meta.len() > MAX_FILE_BYTES {
+            return None;
+        }
+        parse(&self.contents().ok()?)
+    }
+
+    fn contents(&self) -> io::Result<Zeroizing<String>> {
+        let mut text = Zeroizing::new(String::with_capacity(MAX_FILE_BYTES as usize));
+        fs::File::open(&self.path)?
+            .take(MAX_FILE_BYTES)
+            .read_to_string(&mut text)?;
+        Ok(text)
     }
 
     /// Writes the token atomically with mode 0600.
@@ -91,4 +117,8 @@ impl SessionFile {
             )),
         }
     }
+}
+
+fn parse(contents: &str) -> Option<SessionToken> {
+    SessionToken::parse(contents.trim_end_matches(['\n', '\r']))
 }

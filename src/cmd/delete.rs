@@ -6,6 +6,7 @@ use crate::exit::UsageError;
 use crate::prompt::Input;
 use anyhow::Result;
 use authctl::Error;
+use serde_json::json;
 use std::io::{self, IsTerminal};
 
 pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
@@ -26,7 +27,7 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
             &format!(
                 "This deletes {username} and all its sessions. Type the username to confirm: "
             ),
-            "delete",
+            "no terminal to confirm on; pass --yes",
         )?;
         if typed.trim() != username.as_str() {
             return Err(Error::Invalid(format!(
@@ -44,6 +45,8 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
     if own {
         ctx.session_file.remove()?;
     }
-    ctx.out.message(&format!("deleted account {username}"));
-    Ok(())
+    ctx.out.done(
+        &json!({ "deleted": username.as_str() }),
+        &format!("deleted account {username}"),
+    )
 }

@@ -20,11 +20,15 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
                 UsageError("a USERNAME is required with --password-stdin".to_string()).into(),
             );
         }
-        (None, false) => Username::parse(&input.answer("Username: ", "login")?)?,
+        (None, false) => Username::parse(&input.answer(
+            "Username: ",
+            "no USERNAME and no terminal to ask for it; use `authctl login USERNAME --password-stdin`",
+        )?)?,
     };
     let password = input.password("Password: ")?;
-    // The session this file held is replaced; a file we cannot use is simply overwritten.
-    let previous = ctx.session_file.read().ok().flatten();
+    // The session this file held is revoked and replaced, even if the file
+    // itself is no longer fit to use (say, its mode was widened).
+    let previous = ctx.session_file.read_for_revocation();
     let new = ctx
         .accounts
         .login(&username, &password, ttl, previous.as_ref())?;
@@ -34,15 +38,12 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
         return Err(e.into());
     }
     let expires = rfc3339(new.session.expires_at);
-    if ctx.out.is_json() {
-        ctx.out.json_value(&json!({
+    ctx.out.done(
+        &json!({
             "username": new.session.account.username.as_str(),
             "role": new.session.account.role.as_str(),
             "expires_at": expires,
-        }))?;
-    } else {
-        ctx.out
-            .message(&format!("logged in as {username} until {expires}"));
-    }
-    Ok(())
+        }),
+        &format!("logged in as {username} until {expires}"),
+    )
 }

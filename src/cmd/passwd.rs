@@ -6,6 +6,7 @@ use crate::cli::PasswdArgs;
 use crate::prompt::Input;
 use anyhow::Result;
 use authctl::Username;
+use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
     // Without a USERNAME the session decides whose password changes, so it
@@ -41,8 +42,8 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
     {
         ctx.session_file.write(&rotated.token)?;
     }
-    ctx.out.message(&format!(
-        "password changed for {target}; its other sessions were logged out"
-    ));
-    Ok(())
+    ctx.out.done(
+        &json!({ "password_changed": target.as_str() }),
+        &format!("password changed for {target}; its other sessions were logged out"),
+    )
 }

@@ -21,14 +21,12 @@ pub fn run(ctx: &mut Context, args: &RegisterArgs) -> Result<()> {
         ctx.accounts.check_new_password(p, &username, email, name)
     })?;
     let account = ctx.accounts.register(&username, &details, &password)?;
-    if ctx.out.is_json() {
-        ctx.out.json_value(&AccountJson::new(&account, None))?;
-    } else {
-        ctx.out.message(&format!(
+    ctx.out.done(
+        &AccountJson::new(&account, None),
+        &format!(
             "created account {} ({})",
             account.username,
             account.role.as_str()
-        ));
-    }
-    Ok(())
+        ),
+    )
 }

@@ -22,10 +22,8 @@ pub fn run(ctx: &mut Context, args: &UpdateArgs) -> Result<()> {
     session.require_self_or_admin(&username, "update")?;
     let account = ctx.accounts.account(&username)?;
     let updated = ctx.accounts.update_details(&account, &email, &name)?;
-    if ctx.out.is_json() {
-        ctx.out.json_value(&AccountJson::new(&updated, None))?;
-    } else {
-        ctx.out.message(&format!("updated {username}"));
-    }
-    Ok(())
+    ctx.out.done(
+        &AccountJson::new(&updated, None),
+        &format!("updated {username}"),
+    )
 }

@@ -7,6 +7,7 @@ mod schema;
 mod sessions;
 mod users;
 
+use schema::KNOWN_TABLES;
 pub use schema::LATEST_VERSION;
 pub use sessions::{NewSessionRow, SessionRow};
 
@@ -76,17 +77,21 @@ fn check_is_ours(conn: &Connection) -> Result<()> {
             "database schema version {version} is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
         )));
     }
-    if version == 0 {
-        let tables: i64 = conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-            [],
-            |r| r.get(0),
-        )?;
-        if tables > 0 {
-            return Err(Error::DatabaseUnusable(
-                "this SQLite database is not an authctl database (it has other tables)".to_string(),
-            ));
-        }
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )?;
+    let tables = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let foreign = tables.iter().any(|t| !KNOWN_TABLES.contains(&t.as_str()));
+    // A fresh file has no tables at version 0; any migrated one has both.
+    let complete = ["users", "sessions"]
+        .iter()
+        .all(|t| tables.iter().any(|have| have == t));
+    if foreign || (version > 0 && !complete) || (version == 0 && !tables.is_empty()) {
+        return Err(Error::DatabaseUnusable(
+            "this SQLite database is not an authctl database (its tables are not ours)".to_string(),
+        ));
     }
     Ok(())
 }

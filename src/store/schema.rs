@@ -47,6 +47,9 @@ const MIGRATIONS: &[M<'static>] = &[
     ),
 ];
 
+/// Every table any migration creates; a database with others is not ours.
+pub const KNOWN_TABLES: &[&str] = &["users", "sessions", "events"];
+
 /// The schema version this build creates and understands.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
