@@ -293,14 +293,17 @@ impl Accounts {
             .ok_or_else(|| Error::NoSuchUser(username.to_string()))
     }
 
-    /// Counts an account's unexpired sessions.
+    /// Counts an account's live sessions: not expired, not idle too long.
     pub fn active_sessions(&self, account: &Account) -> Result<i64> {
-        self.store.count_active_sessions(account.id, self.now())
+        self.store
+            .count_active_sessions(account.id, self.now(), self.settings.session_idle_secs)
     }
 
-    /// Calls `f` with every account in username order, without loading them all.
-    pub fn for_each_account(&self, f: impl FnMut(Account) -> Result<()>) -> Result<()> {
-        self.store.for_each_user(f)
+    /// Calls `f` with every account in username order, with its count of
+    /// live sessions, without loading them all.
+    pub fn for_each_account(&self, f: impl FnMut(Account, i64) -> Result<()>) -> Result<()> {
+        self.store
+            .for_each_user(self.now(), self.settings.session_idle_secs, f)
     }
 
     /// Calls `f` with audit events newest first, optionally only those

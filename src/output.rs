@@ -177,11 +177,12 @@ impl Printer {
     /// Many accounts: a table, or a JSON array.
     pub fn accounts(
         &self,
-        for_each: impl FnOnce(&mut Visit<'_, Account>) -> authctl::Result<()>,
+        for_each: impl FnOnce(&mut Visit<'_, (Account, i64)>) -> authctl::Result<()>,
     ) -> Result<()> {
         let header = ["username", "name", "email", "role", "created", "last login"];
-        let json =
-            |w: &mut dyn Write, a: &Account| serde_json::to_writer(w, &AccountJson::new(a, None));
+        let json = |w: &mut dyn Write, (a, live): &(Account, i64)| {
+            serde_json::to_writer(w, &AccountJson::new(a, Some(*live)))
+        };
         self.records(&header, json, account_row, for_each)
     }
 
@@ -270,7 +271,7 @@ impl Printer {
 /// A visitor over records, as the library's `for_each_*` methods take it.
 pub type Visit<'a, R> = dyn FnMut(R) -> authctl::Result<()> + 'a;
 
-fn account_row(a: &Account) -> Vec<String> {
+fn account_row((a, _): &(Account, i64)) -> Vec<String> {
     vec![
         a.username.to_string(),
         or_dash(a.name.as_deref()),

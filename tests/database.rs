@@ -95,6 +95,39 @@ fn a_foreign_sqlite_database_is_exit_10_and_left_untouched() {
 }
 
 #[test]
+fn a_foreign_sqlite_database_claiming_our_version_is_refused_untouched() {
+    let env = TestEnv::new();
+    fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
+    env.db()
+        .execute_batch("CREATE TABLE invoices (id INTEGER); PRAGMA user_version = 1;")
+        .unwrap();
+    let before = fs::read(env.db_path()).unwrap();
+    for args in [&["whoami"][..], &["register", "alice", "--password-stdin"]] {
+        assert_error(
+            env.run(args, &format!("{PW}\n")),
+            10,
+            "not an authctl database",
+        );
+    }
+    assert_eq!(fs::read(env.db_path()).unwrap(), before);
+}
+
+#[test]
+fn a_database_path_that_is_a_directory_is_an_unexpected_error_exit_1() {
+    let env = TestEnv::new();
+    fs::create_dir_all(env.db_path()).unwrap();
+    let out = env.run(
+        &["register", "alice", "--password-stdin"],
+        &format!("{PW}\n"),
+    );
+    let out = out.code(1).stdout("").get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("authctl: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(fs::read_dir(env.db_path()).unwrap().next().is_none());
+}
+
+#[test]
 fn a_newer_schema_is_exit_10_naming_both_versions() {
     let env = TestEnv::new();
     env.register("alice", PW);

@@ -91,6 +91,11 @@ fn list_is_admin_only_and_prints_every_account() {
     assert_eq!(arr[0]["username"], "bob");
     assert_eq!(arr[0]["role"], "user");
     assert_eq!(arr[1]["role"], "admin");
+    // The same objects as `show`, live-session count included.
+    assert_eq!(arr[0]["active_sessions"], 0, "bob logged out");
+    let root = json(&env.run(&["--json", "show"], "").success());
+    assert_eq!(arr[1], root);
+    assert!(root["active_sessions"].as_i64().unwrap() >= 1);
 }
 
 #[test]

@@ -14,7 +14,10 @@ fn change_own_password_keeps_this_session_and_revokes_the_others() {
     // Another session of alice's, elsewhere.
     env.login_on_device("laptop", "alice", PW);
     env.login("alice", PW);
-    let before: i64 = env.count("SELECT password_changed_at FROM users");
+    // An old change time, so the new one is visibly later.
+    env.db()
+        .execute("UPDATE users SET password_changed_at = 0", [])
+        .unwrap();
     env.run(&["passwd", "--password-stdin"], &lines(PW, PW2))
         .success()
         .stdout("")
@@ -26,7 +29,7 @@ fn change_own_password_keeps_this_session_and_revokes_the_others() {
         4,
         "no longer valid",
     );
-    assert!(env.count("SELECT password_changed_at FROM users") >= before);
+    assert!(env.count("SELECT password_changed_at FROM users") > 1_700_000_000);
     // Old password no longer works, new one does.
     assert_error(
         env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")),
@@ -79,6 +82,15 @@ fn new_password_must_pass_the_policy() {
         env.run(&["passwd", "alice", "--password-stdin"], &lines(PW, "")),
         11,
         "too short",
+    );
+    // Long enough, but built on the username: refused on this path too.
+    assert_error(
+        env.run(
+            &["passwd", "alice", "--password-stdin"],
+            &lines(PW, "Alice-Quartz-Harbour-91"),
+        ),
+        11,
+        "contains the username",
     );
     env.login("alice", PW);
 }

@@ -18,13 +18,20 @@ fn finish(mut p: PtySession) -> (String, i32) {
     (rest, exit_code(&p))
 }
 
+/// Types `secret` at a hidden prompt and waits for `next`; nothing shown in
+/// between may contain the secret.
+fn type_hidden_then(p: &mut PtySession, secret: &str, next: &str) {
+    p.send_line(secret).unwrap();
+    let shown = p.exp_string(next).unwrap();
+    assert!(!shown.contains(secret), "echoed before {next:?}: {shown:?}");
+}
+
 #[test]
 fn register_prompts_twice_without_echo() {
     let env = TestEnv::new();
     let mut p = env.pty(&["register", "alice"]);
     p.exp_string("Password: ").unwrap();
-    p.send_line(PW).unwrap();
-    p.exp_string("Confirm password: ").unwrap();
+    type_hidden_then(&mut p, PW, "Confirm password: ");
     p.send_line(PW).unwrap();
     let (rest, code) = finish(p);
     assert_eq!(code, 0, "{rest}");
@@ -38,8 +45,7 @@ fn a_mismatched_confirmation_is_exit_11_and_creates_nothing() {
     let env = TestEnv::new();
     let mut p = env.pty(&["register", "alice"]);
     p.exp_string("Password: ").unwrap();
-    p.send_line(PW).unwrap();
-    p.exp_string("Confirm password: ").unwrap();
+    type_hidden_then(&mut p, PW, "Confirm password: ");
     p.send_line(PW2).unwrap();
     let (rest, code) = finish(p);
     assert_eq!(code, 11);
@@ -69,10 +75,8 @@ fn passwd_asks_current_then_new_twice() {
     env.login("alice", PW);
     let mut p = env.pty(&["passwd"]);
     p.exp_string("Current password: ").unwrap();
-    p.send_line(PW).unwrap();
-    p.exp_string("New password: ").unwrap();
-    p.send_line(PW2).unwrap();
-    p.exp_string("Confirm password: ").unwrap();
+    type_hidden_then(&mut p, PW, "New password: ");
+    type_hidden_then(&mut p, PW2, "Confirm password: ");
     p.send_line(PW2).unwrap();
     let (rest, code) = finish(p);
     assert_eq!(code, 0, "{rest}");

@@ -177,6 +177,26 @@ fn a_session_file_others_can_read_is_refused_with_the_reason() {
 }
 
 #[test]
+fn login_and_logout_revoke_the_session_named_by_a_widened_file() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login("alice", PW);
+    let widen =
+        || fs::set_permissions(env.session_path(), fs::Permissions::from_mode(0o644)).unwrap();
+    widen();
+    // Logging in again replaces the file and revokes what it held.
+    env.login("alice", PW);
+    assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
+    assert_eq!(mode(&env.session_path()), 0o600);
+    widen();
+    env.run(&["logout"], "")
+        .success()
+        .stderr(predicates::str::contains("logged out alice"));
+    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    assert!(!env.session_path().exists());
+}
+
+#[test]
 fn unusual_session_files_are_refused_cleanly() {
     let env = TestEnv::new();
     env.register("alice", PW);

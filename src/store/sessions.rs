@@ -7,7 +7,7 @@ use crate::account::Account;
 use crate::audit::Event;
 use crate::error::Result;
 use crate::time::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, named_params, params};
 
 /// A session to create: the digest of its token and its expiry.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +45,11 @@ pub struct SessionRow {
     /// When it was last used.
     pub last_used_at: Timestamp,
 }
+
+/// The SQL condition for a live session of `sessions`, with `:now` the
+/// current time and `:idle` the idle limit in seconds.
+pub(super) const ACTIVE_SESSION: &str =
+    "sessions.expires_at > :now AND sessions.last_used_at + :idle > :now";
 
 impl Store {
     /// Creates a session for an account and records the login. `replacing`
@@ -127,11 +132,17 @@ impl Store {
         Ok(n)
     }
 
-    /// Counts an account's sessions that have not expired.
-    pub fn count_active_sessions(&self, user_id: i64, now: Timestamp) -> Result<i64> {
+    /// Counts an account's sessions that have neither expired nor been
+    /// idle for `idle_secs` or more.
+    pub fn count_active_sessions(
+        &self,
+        user_id: i64,
+        now: Timestamp,
+        idle_secs: i64,
+    ) -> Result<i64> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM sessions WHERE user_id = ?1 AND expires_at > ?2",
-            params![user_id, now],
+            &format!("SELECT count(*) FROM sessions WHERE user_id = :user AND {ACTIVE_SESSION}"),
+            named_params! {":user": user_id, ":now": now, ":idle": idle_secs},
             |r| r.get(0),
         )?)
     }

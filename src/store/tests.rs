@@ -90,12 +90,23 @@ fn password_change_revokes_every_session_and_can_rotate_one() -> Result<()> {
     let login = event(EventKind::Login, 10, "alice");
     store.insert_session(alice, row(b"digest-one", 100), None, &login)?;
     store.insert_session(alice, row(b"digest-two", 100), None, &login)?;
-    assert_eq!(store.count_active_sessions(alice, 50)?, 2);
+    assert_eq!(store.count_active_sessions(alice, 50, 1000)?, 2);
     assert_eq!(
-        store.count_active_sessions(alice, 100)?,
+        store.count_active_sessions(alice, 100, 1000)?,
         0,
         "expired at 100"
     );
+    assert_eq!(
+        store.count_active_sessions(alice, 50, 40)?,
+        0,
+        "last used at 10, idle for 40 seconds by 50"
+    );
+    let mut listed = Vec::new();
+    store.for_each_user(50, 1000, |account, live| {
+        listed.push((account.username.to_string(), live));
+        Ok(())
+    })?;
+    assert_eq!(listed, [("alice".to_string(), 2)]);
     let changed = event(EventKind::PasswordChanged, 20, "alice");
     let new_id = store.set_password_hash(alice, "new", Some(row(b"digest-new", 100)), &changed)?;
     assert!(new_id.is_some());

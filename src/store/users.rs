@@ -2,12 +2,13 @@
 
 use super::Store;
 use super::events::insert_event;
-use super::sessions::{NewSessionRow, insert_session_row};
+use super::sessions::{ACTIVE_SESSION, NewSessionRow, insert_session_row};
 use crate::account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
 use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::settings::{FailedLogins, Settings};
-use rusqlite::{OptionalExtension, Row, params};
+use crate::time::Timestamp;
+use rusqlite::{OptionalExtension, Row, named_params, params};
 
 /// Columns read into an [`Account`], in `account_from_row`'s order.
 pub(super) const ACCOUNT_COLUMNS: &str =
@@ -162,14 +163,23 @@ impl Store {
         Ok(after)
     }
 
-    /// Calls `f` with every account in username order, one row at a time.
-    pub fn for_each_user(&self, mut f: impl FnMut(Account) -> Result<()>) -> Result<()> {
+    /// Calls `f` with every account in username order, one row at a time,
+    /// and its count of live sessions as [`Store::count_active_sessions`]
+    /// counts them.
+    pub fn for_each_user(
+        &self,
+        now: Timestamp,
+        idle_secs: i64,
+        mut f: impl FnMut(Account, i64) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM users ORDER BY username"
+            "SELECT {ACCOUNT_COLUMNS},
+                 (SELECT count(*) FROM sessions WHERE user_id = users.id AND {ACTIVE_SESSION})
+             FROM users ORDER BY username"
         ))?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(named_params! {":now": now, ":idle": idle_secs})?;
         while let Some(row) = rows.next()? {
-            f(account_from_row(row)?)?;
+            f(account_from_row(row)?, row.get(8)?)?;
         }
         Ok(())
     }
