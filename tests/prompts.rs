@@ -2,20 +2,12 @@
 
 mod common;
 use common::*;
-use rexpect::process::WaitStatus;
 use rexpect::session::PtySession;
-
-fn exit_code(p: &PtySession) -> i32 {
-    match p.process().wait().expect("wait") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("not a normal exit: {other:?}"),
-    }
-}
 
 /// Reads everything left and returns it with the exit code.
 fn finish(mut p: PtySession) -> (String, i32) {
     let rest = p.exp_eof().expect("eof");
-    (rest, exit_code(&p))
+    (rest, pty_exit_code(&p))
 }
 
 /// Types `secret` at a hidden prompt and waits for `next`; nothing shown in

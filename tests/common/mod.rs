@@ -170,3 +170,11 @@ pub fn assert_error(assert: Assert, code: i32, needle: &str) -> Assert {
 pub fn spawn_pty(cmd: std::process::Command) -> rexpect::session::PtySession {
     rexpect::session::spawn_command(cmd, Some(30_000)).expect("spawn on pty")
 }
+
+/// The exit code of a finished pseudo-terminal session's process.
+pub fn pty_exit_code(p: &rexpect::session::PtySession) -> i32 {
+    match p.process().wait().expect("wait") {
+        rexpect::process::WaitStatus::Exited(_, code) => code,
+        other => panic!("not a normal exit: {other:?}"),
+    }
+}
