@@ -1,0 +1,243 @@
+//! Brute-force lockout, enumeration-safe failures and hash upgrades, through
+//! the binary.
+
+mod common;
+use argon2::password_hash::PasswordHasher;
+use argon2::{Algorithm, Argon2, Params, Version};
+use common::*;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn login_with(env: &TestEnv, user: &str, pw: &str) -> assert_cmd::assert::Assert {
+    env.run(&["login", user, "--password-stdin"], &format!("{pw}\n"))
+}
+
+/// `n` failed logins for `user`, each exit 3.
+fn fail(env: &TestEnv, user: &str, n: usize) {
+    for _ in 0..n {
+        assert_error(
+            login_with(env, user, PW2),
+            3,
+            "incorrect username or password",
+        );
+    }
+}
+
+fn locked_until(env: &TestEnv, user: &str) -> Option<i64> {
+    env.db()
+        .query_row(
+            "SELECT locked_until FROM users WHERE username = ?1",
+            [user],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn five_failures_lock_the_account_and_even_the_right_password_is_refused() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login_on_device("laptop", "alice", PW);
+    fail(&env, "alice", 4);
+    assert_eq!(
+        locked_until(&env, "alice"),
+        None,
+        "four failures do not lock"
+    );
+    fail(&env, "alice", 1);
+    let until = locked_until(&env, "alice").expect("locked after five");
+    assert!((until - now() - 15 * 60).abs() <= 5, "15 minutes: {until}");
+
+    let a = assert_error(login_with(&env, "alice", PW), 7, "is locked until ");
+    let err = stderr(&a);
+    let stamp = err.split("locked until ").nth(1).unwrap();
+    let stamp = &stamp[..20];
+    assert!(
+        stamp.len() == 20 && stamp.as_bytes()[10] == b'T' && stamp.ends_with('Z'),
+        "RFC 3339 UTC: {err}"
+    );
+    // The lock ended the session on the other device too.
+    assert_error(
+        env.on_device("laptop").arg("whoami").assert(),
+        4,
+        "no longer valid",
+    );
+    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    // passwd with the current password is refused the same way.
+    assert_error(
+        env.run(
+            &["passwd", "alice", "--password-stdin"],
+            &format!("{PW}\n{PW2}\n"),
+        ),
+        7,
+        "locked until",
+    );
+}
+
+#[test]
+fn a_success_resets_the_count_and_an_expired_lock_lets_the_user_in() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    fail(&env, "alice", 4);
+    env.login("alice", PW);
+    assert_eq!(env.count("SELECT failed_logins FROM users"), 0);
+    fail(&env, "alice", 4);
+    env.login("alice", PW);
+
+    fail(&env, "alice", 5);
+    assert_error(login_with(&env, "alice", PW), 7, "locked");
+    // Let the lock run out, then fail five more times: the lock doubles.
+    env.db()
+        .execute("UPDATE users SET locked_until = ?1", [now() - 1])
+        .unwrap();
+    fail(&env, "alice", 5);
+    let until = locked_until(&env, "alice").unwrap();
+    assert!((until - now() - 30 * 60).abs() <= 5, "30 minutes: {until}");
+    // Once it runs out, the right password works and clears everything.
+    env.db()
+        .execute("UPDATE users SET locked_until = ?1", [now() - 1])
+        .unwrap();
+    env.login("alice", PW);
+    let (count, locks): (i64, i64) = env
+        .db()
+        .query_row("SELECT failed_logins, lockouts FROM users", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((count, locks), (0, 0));
+    assert_eq!(locked_until(&env, "alice"), None);
+}
+
+#[test]
+fn failed_self_delete_and_passwd_count_toward_the_lock() {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    env.register("alice", PW);
+    env.login("alice", PW);
+    for _ in 0..2 {
+        assert_error(
+            env.run(
+                &["delete", "--yes", "--password-stdin"],
+                &format!("{PW2}\n"),
+            ),
+            3,
+            "incorrect username or password",
+        );
+        assert_error(
+            env.run(&["passwd", "--password-stdin"], &format!("{PW2}\n{PW2}\n")),
+            3,
+            "incorrect username or password",
+        );
+    }
+    assert_eq!(
+        env.count("SELECT failed_logins FROM users WHERE username = 'alice'"),
+        4
+    );
+    fail(&env, "alice", 1);
+    assert!(locked_until(&env, "alice").is_some());
+}
+
+/// Median wall time of `n` runs of `f`.
+fn median(n: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..n)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[n / 2]
+}
+
+#[test]
+fn unknown_users_fail_like_wrong_passwords_in_text_code_and_time() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    let wrong = stderr(&assert_error(login_with(&env, "alice", PW2), 3, "incorrect"));
+    let unknown = stderr(&assert_error(login_with(&env, "nobody", PW2), 3, "incorrect"));
+    assert_eq!(wrong, unknown);
+    // The same for passwd USERNAME without a session.
+    let passwd = |user: &str| {
+        env.run(
+            &["passwd", user, "--password-stdin"],
+            &format!("{PW2}\n{PW}\n"),
+        )
+    };
+    assert_eq!(
+        stderr(&passwd("alice").code(3)),
+        stderr(&passwd("nobody").code(3))
+    );
+
+    // Without the dummy hash an unknown user would answer in a few
+    // milliseconds against hundreds for a hash; the tolerance is wide
+    // because other tests share the machine. The benchmark measures it.
+    let reset = || {
+        env.db()
+            .execute("UPDATE users SET failed_logins = 0", [])
+            .unwrap();
+    };
+    let wrong = median(5, || {
+        login_with(&env, "alice", PW2).code(3);
+        reset();
+    });
+    let unknown = median(5, || {
+        login_with(&env, "nobody", PW2).code(3);
+    });
+    let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
+    assert!(
+        (0.33..3.0).contains(&ratio),
+        "unknown {unknown:?} vs wrong password {wrong:?}"
+    );
+}
+
+/// Stores `hash` as alice's password hash.
+fn set_hash(env: &TestEnv, hash: &str) {
+    env.db()
+        .execute(
+            "UPDATE users SET password_hash = ?1 WHERE username = 'alice'",
+            [hash],
+        )
+        .unwrap();
+}
+
+fn stored_hash(env: &TestEnv) -> String {
+    env.db()
+        .query_row(
+            "SELECT password_hash FROM users WHERE username = 'alice'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn an_outdated_hash_is_upgraded_on_the_next_successful_login() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    for (algorithm, m, t, p) in [
+        (Algorithm::Argon2id, 19456, 2, 1),
+        (Algorithm::Argon2i, 65536, 3, 4),
+    ] {
+        let params = Params::new(m, t, p, None).unwrap();
+        let old = Argon2::new(algorithm, Version::V0x13, params)
+            .hash_password(PW.as_bytes())
+            .unwrap()
+            .to_string();
+        set_hash(&env, &old);
+        // A failure leaves it alone.
+        login_with(&env, "alice", PW2).code(3);
+        assert_eq!(stored_hash(&env), old);
+        env.login("alice", PW);
+        let new = stored_hash(&env);
+        assert!(new.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"), "{new}");
+        // The upgraded hash still verifies, and is left alone from now on.
+        env.login("alice", PW);
+        assert_eq!(stored_hash(&env), new);
+    }
+}
