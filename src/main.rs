@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod exit;
 mod hardening;
+mod json;
 mod output;
 mod prompt;
 

@@ -130,7 +130,7 @@ impl Printer {
     /// One JSON document on stdout.
     pub fn json_value(&self, value: &impl Serialize) -> Result<()> {
         let mut out = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, value)?;
+        crate::json::write_pretty(&mut out, value)?;
         writeln!(out)?;
         Ok(())
     }
@@ -181,7 +181,7 @@ impl Printer {
     ) -> Result<()> {
         let header = ["username", "name", "email", "role", "created", "last login"];
         let json = |w: &mut dyn Write, (a, live): &(Account, i64)| {
-            serde_json::to_writer(w, &AccountJson::new(a, Some(*live)))
+            crate::json::write_compact(w, &AccountJson::new(a, Some(*live)))
         };
         self.records(&header, json, account_row, for_each)
     }
@@ -193,7 +193,7 @@ impl Printer {
     ) -> Result<()> {
         let header = ["at", "event", "outcome", "actor", "target", "os user"];
         let json =
-            |w: &mut dyn Write, e: &EventRecord| serde_json::to_writer(w, &EventJson::new(e));
+            |w: &mut dyn Write, e: &EventRecord| crate::json::write_compact(w, &EventJson::new(e));
         self.records(&header, json, event_row, for_each)
     }
 

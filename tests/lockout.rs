@@ -159,8 +159,16 @@ fn median(n: usize, mut f: impl FnMut()) -> Duration {
 fn unknown_users_fail_like_wrong_passwords_in_text_code_and_time() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    let wrong = stderr(&assert_error(login_with(&env, "alice", PW2), 3, "incorrect"));
-    let unknown = stderr(&assert_error(login_with(&env, "nobody", PW2), 3, "incorrect"));
+    let wrong = stderr(&assert_error(
+        login_with(&env, "alice", PW2),
+        3,
+        "incorrect",
+    ));
+    let unknown = stderr(&assert_error(
+        login_with(&env, "nobody", PW2),
+        3,
+        "incorrect",
+    ));
     assert_eq!(wrong, unknown);
     // The same for passwd USERNAME without a session.
     let passwd = |user: &str| {

@@ -76,8 +76,8 @@ fn passwords_built_on_the_account_or_program_name_are_refused() {
             "register",
             "quentin",
             "--password-stdin",
-            &email[0],
-            &email[1],
+            email[0],
+            email[1],
         ],
         &format!("{PW}\n"),
     )

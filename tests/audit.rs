@@ -1,0 +1,191 @@
+//! The audit log: a row for every event, never a secret, and `authctl log`.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::fs;
+
+/// The OS user authctl should record: ours.
+fn os_user() -> String {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Every stored event, oldest first, as (event, outcome, actor, target).
+fn events(env: &TestEnv) -> Vec<(String, String, Option<String>, Option<String>)> {
+    let db = env.db();
+    let mut stmt = db
+        .prepare("SELECT event, outcome, actor, target FROM events ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn row(
+    event: &str,
+    outcome: &str,
+    actor: Option<&str>,
+    target: &str,
+) -> (String, String, Option<String>, Option<String>) {
+    (
+        event.to_string(),
+        outcome.to_string(),
+        actor.map(str::to_string),
+        Some(target.to_string()),
+    )
+}
+
+/// A full account lifecycle with a failure, a lock and an admin at work.
+fn lifecycle(env: &TestEnv) -> Vec<String> {
+    let mut tokens = Vec::new();
+    env.register("root", PW);
+    env.register("bob", PW);
+    env.run(&["login", "bob", "--password-stdin"], &format!("{PW2}\n"))
+        .code(3);
+    env.run(
+        &["login", "NoBody", "--password-stdin"],
+        &format!("{PW2}\n"),
+    )
+    .code(3);
+    env.login("bob", PW);
+    tokens.push(env.session_token());
+    env.run(&["update", "--name", "Bob B"], "").success();
+    env.run(&["passwd", "--password-stdin"], &format!("{PW}\n{PW2}\n"))
+        .success();
+    tokens.push(env.session_token());
+    env.run(&["logout"], "").success();
+    env.login("bob", PW2);
+    env.run(&["logout", "--all"], "").success();
+    env.register("carol", PW);
+    for _ in 0..5 {
+        env.run(&["login", "carol", "--password-stdin"], &format!("{PW2}\n"))
+            .code(3);
+    }
+    env.login("root", PW);
+    tokens.push(env.session_token());
+    env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW}\n"))
+        .success();
+    env.run(&["delete", "bob", "--yes"], "").success();
+    tokens
+}
+
+#[test]
+fn every_event_is_recorded_with_actor_target_and_os_user() {
+    let env = TestEnv::new();
+    lifecycle(&env);
+    let expected = vec![
+        row("register", "success", None, "root"),
+        row("register", "success", None, "bob"),
+        row("login_failed", "failure", None, "bob"),
+        row("login_failed", "failure", None, "nobody"),
+        row("login", "success", Some("bob"), "bob"),
+        row("details_updated", "success", Some("bob"), "bob"),
+        row("password_changed", "success", Some("bob"), "bob"),
+        row("logout", "success", Some("bob"), "bob"),
+        row("login", "success", Some("bob"), "bob"),
+        row("session_revoked", "success", Some("bob"), "bob"),
+        row("register", "success", None, "carol"),
+        row("login_failed", "failure", None, "carol"),
+        row("login_failed", "failure", None, "carol"),
+        row("login_failed", "failure", None, "carol"),
+        row("login_failed", "failure", None, "carol"),
+        row("login_failed", "failure", None, "carol"),
+        row("lockout", "success", None, "carol"),
+        row("login", "success", Some("root"), "root"),
+        row("password_reset", "success", Some("root"), "bob"),
+        row("account_deleted", "success", Some("root"), "bob"),
+    ];
+    assert_eq!(events(&env), expected);
+    let users: Vec<String> = env
+        .db()
+        .prepare("SELECT DISTINCT os_user FROM events")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(users, [os_user()]);
+}
+
+#[test]
+fn no_password_or_token_reaches_the_database_files() {
+    let env = TestEnv::new();
+    let tokens = lifecycle(&env);
+    let dir = env.db_path().parent().unwrap().to_path_buf();
+    let mut bytes = Vec::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        bytes.extend(fs::read(entry.unwrap().path()).unwrap());
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    for secret in [PW, PW2].iter().map(|s| s.to_string()).chain(tokens) {
+        let secret = secret.trim();
+        assert!(secret.len() >= 15);
+        assert!(!text.contains(secret), "{secret:?} found in the database");
+    }
+}
+
+#[test]
+fn log_is_for_admins_and_filters_and_limits() {
+    let env = TestEnv::new();
+    lifecycle(&env);
+    // root is logged in; a user is not allowed, nor is nobody.
+    let v: Value =
+        serde_json::from_str(&stdout(&env.run(&["--json", "log"], "").success())).unwrap();
+    let all = v.as_array().unwrap();
+    assert_eq!(all.len(), 20);
+    let first = all[0].as_object().unwrap();
+    let mut keys: Vec<&str> = first.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["actor", "at", "event", "os_user", "outcome", "target"]
+    );
+    assert_eq!(first["event"], "account_deleted", "newest first");
+    assert!(first["at"].as_str().unwrap().ends_with('Z'));
+
+    // Deleting bob kept his history; --user selects it.
+    let v: Value = serde_json::from_str(&stdout(
+        &env.run(&["--json", "log", "--user", "bob"], "").success(),
+    ))
+    .unwrap();
+    let bob = v.as_array().unwrap();
+    assert_eq!(bob.len(), 10);
+    assert!(
+        bob.iter()
+            .all(|e| e["actor"] == "bob" || e["target"] == "bob")
+    );
+    let v: Value = serde_json::from_str(&stdout(
+        &env.run(&["--json", "log", "--limit", "2"], "").success(),
+    ))
+    .unwrap();
+    let events: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["account_deleted", "password_reset"]);
+
+    let table = stdout(&env.run(&["log", "--limit", "1"], "").success());
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "{table}");
+    assert!(
+        lines[0].contains("event") && lines[0].contains("os user"),
+        "{table}"
+    );
+    assert!(
+        lines[1].contains("account_deleted") && lines[1].contains("root"),
+        "{table}"
+    );
+
+    env.register("dave", PW);
+    env.login("dave", PW);
+    assert_error(env.run(&["log"], ""), 8, "permission denied");
+    env.run(&["logout"], "").success();
+    assert_error(env.run(&["log"], ""), 4, "not logged in");
+}
