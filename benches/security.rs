@@ -1,0 +1,81 @@
+//! Measures the security-relevant costs: hashing at the default parameters,
+//! a failed login for an unknown user against one with a wrong password
+//! (they must take the same time, or usernames can be enumerated), and the
+//! password policy on a 1024-character password (must stay well under 100 ms).
+//!
+//! Run with `cargo bench --bench security`. Prints medians; exits non-zero
+//! if the unknown/wrong ratio leaves 0.8..1.25 or the policy check takes
+//! 100 ms or more.
+
+use authctl::{Accounts, Details, HashParams, Password, Settings, Store, Username};
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 21;
+
+/// The median time of `RUNS` calls of `f`.
+fn median(mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[RUNS / 2]
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("bench failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> authctl::Result<bool> {
+    let right = Password::from("violet tractor mangoes sing");
+    let wrong = Password::from("Tr0mbone-Galaxy-Pickle");
+    let hash = median(|| {
+        black_box(HashParams::DEFAULT.hash(&right).ok());
+    });
+    println!("argon2id m=65536 t=3 p=4 hash:       {hash:>10.1?}");
+
+    // No lockout here: every wrong password must reach the hash check.
+    let settings = Settings {
+        lockout_threshold: u32::MAX,
+        ..Settings::DEFAULT
+    };
+    let mut accounts = Accounts::new(Store::open_in_memory()?).with_settings(settings);
+    let alice = Username::parse("alice")?;
+    let nobody = Username::parse("nobody")?;
+    accounts.register(&alice, &Details::default(), &right)?;
+    let wrong_password = median(|| {
+        black_box(accounts.check_password(&alice, &wrong).is_err());
+    });
+    let unknown_user = median(|| {
+        black_box(accounts.check_password(&nobody, &wrong).is_err());
+    });
+    let ratio = unknown_user.as_secs_f64() / wrong_password.as_secs_f64();
+    println!("failed login, wrong password:        {wrong_password:>10.1?}");
+    println!("failed login, unknown user:          {unknown_user:>10.1?}");
+    println!("ratio unknown / wrong:               {ratio:>10.3}");
+
+    let long: String = "ŝtrong pâßphrase 7 ".chars().cycle().take(1024).collect();
+    let long = Password::from(long.as_str());
+    let policy = median(|| {
+        black_box(accounts.check_new_password(&long, &alice, None, None).is_ok());
+    });
+    println!("policy check, 1024 characters:       {policy:>10.1?}");
+
+    let ok = (0.8..1.25).contains(&ratio) && policy < Duration::from_millis(100);
+    if !ok {
+        eprintln!("out of bounds: ratio must be 0.8..1.25, policy under 100 ms");
+    }
+    Ok(ok)
+}
