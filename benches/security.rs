@@ -69,7 +69,11 @@ fn run() -> authctl::Result<bool> {
     let long: String = "ŝtrong pâßphrase 7 ".chars().cycle().take(1024).collect();
     let long = Password::from(long.as_str());
     let policy = median(|| {
-        black_box(accounts.check_new_password(&long, &alice, None, None).is_ok());
+        black_box(
+            accounts
+                .check_new_password(&long, &alice, None, None)
+                .is_ok(),
+        );
     });
     println!("policy check, 1024 characters:       {policy:>10.1?}");
 
