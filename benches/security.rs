@@ -10,22 +10,15 @@
 use authctl::{Accounts, Details, HashParams, Password, Settings, Store, Username};
 use std::hint::black_box;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// Shared with the tests, which use the rest of it.
+#[allow(dead_code)]
+#[path = "../tests/common/timing.rs"]
+mod timing;
+use timing::median;
 
 const RUNS: usize = 21;
-
-/// The median time of `RUNS` calls of `f`.
-fn median(mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[RUNS / 2]
-}
 
 fn main() -> ExitCode {
     match run() {
@@ -41,7 +34,7 @@ fn main() -> ExitCode {
 fn run() -> authctl::Result<bool> {
     let right = Password::from("violet tractor mangoes sing");
     let wrong = Password::from("Tr0mbone-Galaxy-Pickle");
-    let hash = median(|| {
+    let hash = median(RUNS, || {
         black_box(HashParams::DEFAULT.hash(&right).ok());
     });
     println!("argon2id m=65536 t=3 p=4 hash:       {hash:>10.1?}");
@@ -55,10 +48,10 @@ fn run() -> authctl::Result<bool> {
     let alice = Username::parse("alice")?;
     let nobody = Username::parse("nobody")?;
     accounts.register(&alice, &Details::default(), &right)?;
-    let wrong_password = median(|| {
+    let wrong_password = median(RUNS, || {
         black_box(accounts.check_password(&alice, &wrong).is_err());
     });
-    let unknown_user = median(|| {
+    let unknown_user = median(RUNS, || {
         black_box(accounts.check_password(&nobody, &wrong).is_err());
     });
     let ratio = unknown_user.as_secs_f64() / wrong_password.as_secs_f64();
@@ -68,7 +61,7 @@ fn run() -> authctl::Result<bool> {
 
     let long: String = "ŝtrong pâßphrase 7 ".chars().cycle().take(1024).collect();
     let long = Password::from(long.as_str());
-    let policy = median(|| {
+    let policy = median(RUNS, || {
         black_box(
             accounts
                 .check_new_password(&long, &alice, None, None)

@@ -77,39 +77,30 @@ fn a_file_that_is_not_sqlite_is_exit_10_and_left_untouched() {
 
 #[test]
 fn a_foreign_sqlite_database_is_exit_10_and_left_untouched() {
-    let env = TestEnv::new();
-    fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
-    env.db()
-        .execute_batch("CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);")
-        .unwrap();
-    let before = fs::read(env.db_path()).unwrap();
-    assert_error(
-        env.run(
-            &["register", "alice", "--password-stdin"],
-            &format!("{PW}\n"),
-        ),
-        10,
-        "not an authctl database",
-    );
-    assert_eq!(fs::read(env.db_path()).unwrap(), before);
-}
-
-#[test]
-fn a_foreign_sqlite_database_claiming_our_version_is_refused_untouched() {
-    let env = TestEnv::new();
-    fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
-    env.db()
-        .execute_batch("CREATE TABLE invoices (id INTEGER); PRAGMA user_version = 1;")
-        .unwrap();
-    let before = fs::read(env.db_path()).unwrap();
-    for args in [&["whoami"][..], &["register", "alice", "--password-stdin"]] {
-        assert_error(
-            env.run(args, &format!("{PW}\n")),
-            10,
-            "not an authctl database",
+    // With no schema version, and with one that claims to be ours.
+    for version in [0, 1] {
+        let env = TestEnv::new();
+        fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
+        env.db()
+            .execute_batch(&format!(
+                "CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);
+                 PRAGMA user_version = {version};"
+            ))
+            .unwrap();
+        let before = fs::read(env.db_path()).unwrap();
+        for args in [&["whoami"][..], &["register", "alice", "--password-stdin"]] {
+            assert_error(
+                env.run(args, &format!("{PW}\n")),
+                10,
+                "not an authctl database",
+            );
+        }
+        assert_eq!(
+            fs::read(env.db_path()).unwrap(),
+            before,
+            "version {version}"
         );
     }
-    assert_eq!(fs::read(env.db_path()).unwrap(), before);
 }
 
 #[test]

@@ -5,13 +5,6 @@ mod common;
 use common::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
 
 #[test]
 fn an_idle_session_ends_after_12_hours_and_each_use_keeps_it_alive() {
@@ -20,13 +13,16 @@ fn an_idle_session_ends_after_12_hours_and_each_use_keeps_it_alive() {
     env.login("alice", PW);
     let set_last_used = |secs_ago: i64| {
         env.db()
-            .execute("UPDATE sessions SET last_used_at = ?1", [now() - secs_ago])
+            .execute(
+                "UPDATE sessions SET last_used_at = ?1",
+                [unix_now() - secs_ago],
+            )
             .unwrap();
     };
     set_last_used(11 * 3600);
     env.run(&["whoami"], "").success().stdout("alice\n");
     let last_used = env.count("SELECT last_used_at FROM sessions");
-    assert!(now() - last_used < 60, "use refreshed last_used_at");
+    assert!(unix_now() - last_used < 60, "use refreshed last_used_at");
     set_last_used(12 * 3600 + 1);
     assert_error(env.run(&["whoami"], ""), 4, "after 12h without use");
     let shown = stdout(&env.run(&["--json", "list"], "").code(4));

@@ -1,6 +1,7 @@
 //! The password policy through the binary (NIST SP 800-63B-4, OWASP ASVS
 //! V6.2): length, blocklist, personal details, strength, control characters,
-//! Unicode normalisation, and the interactive retry.
+//! Unicode normalisation, and the interactive retry. (`passwd` applies the
+//! same policy: see tests/passwd.rs.)
 
 mod common;
 use common::*;
@@ -138,26 +139,6 @@ fn composed_and_decomposed_unicode_is_the_same_password() {
     env.login("alice", composed);
     env.register("bob", composed);
     env.login("bob", decomposed);
-}
-
-#[test]
-fn passwd_applies_the_same_policy() {
-    let env = TestEnv::new();
-    env.register("alice", PW);
-    let change = |new: &str| {
-        env.run(
-            &["passwd", "alice", "--password-stdin"],
-            &format!("{PW}\n{new}\n"),
-        )
-    };
-    assert_error(change("hd764nw5d7e1vb1"), 11, "common or breached");
-    assert_error(change("qwertyuiopasdfg"), 11, "too easy to guess");
-    assert_error(
-        change("alice in wonderland 1865"),
-        11,
-        "contains the username",
-    );
-    env.login("alice", PW);
 }
 
 #[test]

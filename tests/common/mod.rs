@@ -9,6 +9,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
+pub mod timing;
+#[allow(unused_imports)] // not every test binary times things
+pub use timing::{median, unix_now};
+
 /// A password that passes the policy.
 pub const PW: &str = "violet tractor mangoes sing";
 /// Another one.
