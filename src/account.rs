@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Longest username, in characters.
@@ -19,6 +20,24 @@ pub fn is_unsafe_char(c: char) -> bool {
     c.is_control()
         || ('\u{202a}'..='\u{202e}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Replaces control and bidirectional-override characters with visible
+/// escapes (`\u{1b}`), so stored text cannot move the cursor, change
+/// colours, fake output lines or display reversed.
+pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut clean = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            clean.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            clean.push(c);
+        }
+    }
+    Cow::Owned(clean)
 }
 
 /// A valid, lowercase username: 1 to 32 of `a-z 0-9 . _ -`, starting with a

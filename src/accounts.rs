@@ -2,13 +2,15 @@
 //! lockout and hash upgrades), sessions, changing and deleting accounts, and
 //! the audit event for each. Front ends call these, never the store.
 
-use crate::account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
+use crate::account::{
+    Account, DetailChange, Details, DisplayName, Email, Role, Username, escape_for_terminal,
+};
 use crate::audit::{self, Event, EventKind, EventRecord};
 use crate::error::{Error, Result};
 use crate::password::{self, Password};
 use crate::policy::{self, PolicyContext};
-use crate::settings::Settings;
-use crate::store::{NewSessionRow, Store};
+use crate::settings::{Refusal, Settings};
+use crate::store::{NewSessionRow, PasswordProof, Store};
 use crate::time::{self, Timestamp, rfc3339};
 use crate::token::SessionToken;
 use std::time::Duration;
@@ -16,6 +18,32 @@ use std::time::Duration;
 /// A session used within this many seconds of its last recorded use is not
 /// written again, so that commands which only read stay read-only.
 const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// How a password is being changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// Whoever changes it gave the current password.
+    WithCurrentPassword,
+    /// An admin sets it without the current password.
+    AdminReset,
+}
+
+/// A password that matched: the hash it matched and, if that hash is
+/// outdated, its replacement.
+struct Verified {
+    hash: String,
+    upgraded: Option<String>,
+}
+
+impl Verified {
+    fn proof<'a>(&'a self, account: &Account) -> PasswordProof<'a> {
+        PasswordProof {
+            user_id: account.id,
+            verified_hash: &self.hash,
+            upgraded_hash: self.upgraded.as_deref(),
+        }
+    }
+}
 
 /// A valid, unexpired session and the account it belongs to.
 #[derive(Debug, Clone)]
@@ -100,10 +128,11 @@ impl Accounts {
         self
     }
 
-    /// Replaces the settings.
-    pub fn with_settings(mut self, settings: Settings) -> Self {
-        self.settings = settings;
-        self
+    /// Replaces the settings, refusing any below its floor (see
+    /// [`Settings::validate`]).
+    pub fn with_settings(mut self, settings: Settings) -> Result<Self> {
+        self.settings = settings.validate()?;
+        Ok(self)
     }
 
     fn now(&self) -> Timestamp {
@@ -112,11 +141,19 @@ impl Accounts {
 
     fn event(&self, kind: EventKind, outcome: &'static str, target: &Username) -> Event {
         Event {
+            target: Some(target.to_string()),
+            ..self.event_for(kind, outcome)
+        }
+    }
+
+    /// An event now, by the current actor, with no target yet.
+    fn event_for(&self, kind: EventKind, outcome: &'static str) -> Event {
+        Event {
             at: self.now(),
             kind,
             outcome,
             actor: self.actor.as_ref().map(|a| a.to_string()),
-            target: Some(target.to_string()),
+            target: None,
             os_user: self.os_user.clone(),
         }
     }
@@ -165,19 +202,98 @@ impl Accounts {
     /// An unknown username costs the same time as a wrong password and fails
     /// the same way; a locked account is refused without checking.
     pub fn check_password(&mut self, username: &Username, password: &Password) -> Result<Account> {
-        let Some((account, hash, failed)) = self.store.find_credentials(username)? else {
+        let (account, verified) = self.verify_password(username, password)?;
+        self.store.record_login_success(&verified.proof(&account))?;
+        Ok(account)
+    }
+
+    /// Checks the password and opens a session of `ttl`. `replacing` is the
+    /// token the caller held before; that session is revoked.
+    pub fn login(
+        &mut self,
+        username: &Username,
+        password: &Password,
+        ttl: Duration,
+        replacing: Option<&SessionToken>,
+    ) -> Result<NewSession> {
+        let (account, verified) = self.verify_password(username, password)?;
+        let token = SessionToken::generate()?;
+        let now = self.now();
+        let expires_at = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
+        let old = replacing.map(SessionToken::digest);
+        let digest = token.digest();
+        let row = NewSessionRow {
+            token_digest: &digest,
+            expires_at,
+        };
+        let event = self.event(EventKind::Login, "success", username);
+        let id =
+            self.store
+                .insert_session(&verified.proof(&account), row, old.as_deref(), &event)?;
+        Ok(NewSession {
+            token,
+            session: Session {
+                id,
+                account: Account {
+                    last_login_at: Some(now),
+                    ..account
+                },
+                created_at: now,
+                expires_at,
+            },
+        })
+    }
+
+    /// Refuses a login for a name no account can have (not a valid
+    /// username), exactly as for an unknown user: the same time, the same
+    /// error, and a `login_failed` event naming what was typed (escaped,
+    /// and cut to 64 characters). Returns the error to report.
+    pub fn refuse_login(&mut self, typed: &str, password: &Password) -> Error {
+        self.settings.hash.verify_dummy(password);
+        let shown: String = escape_for_terminal(typed).chars().take(64).collect();
+        let event = Event {
+            target: Some(shown),
+            ..self.event_for(EventKind::LoginFailed, "failure")
+        };
+        match self.store.record_event(&event) {
+            Ok(()) => Error::AuthenticationFailed,
+            Err(e) => e,
+        }
+    }
+
+    /// The password check shared by [`check_password`] and [`login`]: the
+    /// caller records the success (with any hash upgrade) in the
+    /// transaction that acts on it.
+    ///
+    /// [`check_password`]: Accounts::check_password
+    /// [`login`]: Accounts::login
+    fn verify_password(
+        &mut self,
+        username: &Username,
+        password: &Password,
+    ) -> Result<(Account, Verified)> {
+        let Some((account, hash)) = self.store.find_credentials(username)? else {
             self.settings.hash.verify_dummy(password);
             let event = self.event(EventKind::LoginFailed, "failure", username);
             self.store.record_event(&event)?;
             return Err(Error::AuthenticationFailed);
         };
-        if let Some(until) = failed.locked_at(self.now()) {
+        let now = self.now();
+        if let Some(refusal) = self
+            .store
+            .begin_password_check(account.id, &self.settings, now)?
+        {
             let event = self.event(EventKind::LoginFailed, "locked", username);
             self.store.record_event(&event)?;
-            return Err(Error::Locked(format!(
-                "account {username} is locked until {} after too many failed password attempts",
-                rfc3339(until)
-            )));
+            return Err(Error::Locked(match refusal {
+                Refusal::LockedUntil(until) => format!(
+                    "account {username} is locked until {} after too many failed password attempts",
+                    rfc3339(until)
+                ),
+                Refusal::TooManyAttempts => format!(
+                    "account {username} is locked: too many password attempts at once; try again shortly"
+                ),
+            }));
         }
         if !password::verify(password, &hash)? {
             let failure = self.event(EventKind::LoginFailed, "failure", username);
@@ -191,49 +307,8 @@ impl Accounts {
             true => None,
             false => Some(self.settings.hash.hash(password)?),
         };
-        if upgraded.is_some() || failed != Default::default() {
-            self.store
-                .record_login_success(account.id, upgraded.as_deref())?;
-        }
         self.actor.get_or_insert_with(|| account.username.clone());
-        Ok(account)
-    }
-
-    /// Checks the password and opens a session of `ttl`. `replacing` is the
-    /// token the caller held before; that session is revoked.
-    pub fn login(
-        &mut self,
-        username: &Username,
-        password: &Password,
-        ttl: Duration,
-        replacing: Option<&SessionToken>,
-    ) -> Result<NewSession> {
-        let account = self.check_password(username, password)?;
-        let token = SessionToken::generate()?;
-        let now = self.now();
-        let expires_at = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
-        let old = replacing.map(SessionToken::digest);
-        let digest = token.digest();
-        let row = NewSessionRow {
-            token_digest: &digest,
-            expires_at,
-        };
-        let event = self.event(EventKind::Login, "success", username);
-        let id = self
-            .store
-            .insert_session(account.id, row, old.as_deref(), &event)?;
-        Ok(NewSession {
-            token,
-            session: Session {
-                id,
-                account: Account {
-                    last_login_at: Some(now),
-                    ..account
-                },
-                created_at: now,
-                expires_at,
-            },
-        })
+        Ok((account, Verified { hash, upgraded }))
     }
 
     /// Resolves a token to its session, or says why it cannot be used.
@@ -330,12 +405,15 @@ impl Accounts {
     }
 
     /// Sets a new password (checked against the policy) and revokes every
-    /// session of the account. When `rotate` is the caller's own session, it
-    /// is replaced by a new one (same expiry) whose token is returned.
+    /// session of the account. `how` says whether the current password was
+    /// given or an admin reset it (the audit event differs). When `rotate`
+    /// is the caller's own session, it is replaced by a new one (same
+    /// expiry) whose token is returned.
     pub fn set_password(
         &mut self,
         account: &Account,
         new_password: &Password,
+        how: PasswordChange,
         rotate: Option<&Session>,
     ) -> Result<Option<NewSession>> {
         self.check_new_password(
@@ -345,11 +423,9 @@ impl Accounts {
             account.name.as_deref(),
         )?;
         let hash = self.settings.hash.hash(new_password)?;
-        let own = self.actor.as_ref() == Some(&account.username);
-        let kind = if own {
-            EventKind::PasswordChanged
-        } else {
-            EventKind::PasswordReset
+        let kind = match how {
+            PasswordChange::WithCurrentPassword => EventKind::PasswordChanged,
+            PasswordChange::AdminReset => EventKind::PasswordReset,
         };
         let event = self.event(kind, "success", &account.username);
         let token = rotate.map(|_| SessionToken::generate()).transpose()?;

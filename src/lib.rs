@@ -21,7 +21,7 @@ pub mod time;
 pub mod token;
 
 pub use account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
-pub use accounts::{Accounts, NewSession, Session};
+pub use accounts::{Accounts, NewSession, PasswordChange, Session};
 pub use error::{Error, Result};
 pub use password::{HashParams, Password};
 pub use session_file::SessionFile;

@@ -4,32 +4,14 @@
 
 use anyhow::Result;
 use authctl::Account;
-use authctl::account::is_unsafe_char;
 use authctl::audit::EventRecord;
 use authctl::time::{Timestamp, rfc3339};
 use comfy_table::{Attribute, Cell, Table, presets};
 use serde::Serialize;
-use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
-/// Replaces control and bidirectional-override characters with visible
-/// escapes (`\u{1b}`), so stored text cannot move the cursor, change
-/// colours, fake output lines or display reversed.
-pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut clean = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe_char(c) {
-            let _ = write!(clean, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            clean.push(c);
-        }
-    }
-    Cow::Owned(clean)
-}
+/// Every user-supplied string is escaped with this before it is printed.
+pub use authctl::account::escape_for_terminal as sanitize;
 
 /// Writes to stderr, ignoring failure: a closed stderr must not turn into a
 /// panic, and there is nowhere left to report it.

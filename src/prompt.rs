@@ -14,8 +14,11 @@ use zeroize::Zeroizing;
 /// How many times a terminal user may type a new password the policy rejects.
 const MAX_TRIES: u32 = 3;
 
-/// Longest line accepted from stdin: 1024 characters of up to 4 bytes each.
-const MAX_LINE_BYTES: usize = 4096;
+/// Longest line accepted from stdin. The policy's limit (1024 characters)
+/// counts characters after NFC, and a decomposed character can take many
+/// bytes (a Hangul syllable as three jamo is 9), so this only guards
+/// against unbounded input and leaves the real limit to the policy.
+const MAX_LINE_BYTES: usize = 16 * 1024;
 
 /// Where secrets come from for one command.
 pub struct Input {
@@ -124,7 +127,7 @@ fn read_stdin_line() -> Result<Zeroizing<String>> {
             }
             Ok(_) if bytes.len() >= MAX_LINE_BYTES => {
                 return Err(Error::Invalid(
-                    "password is too long: use at most 1024 characters".to_string(),
+                    "password rejected: too long; use at most 1024 characters".to_string(),
                 )
                 .into());
             }

@@ -189,3 +189,23 @@ fn log_is_for_admins_and_filters_and_limits() {
     env.run(&["logout"], "").success();
     assert_error(env.run(&["log"], ""), 4, "not logged in");
 }
+
+#[test]
+fn a_change_with_the_current_password_is_never_an_admin_reset() {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    env.register("bob", PW);
+    env.register("carol", PW);
+    env.login("carol", PW);
+    // carol (not an admin) knows bob's password and changes it.
+    env.run(
+        &["passwd", "bob", "--password-stdin"],
+        &format!("{PW}\n{PW2}\n"),
+    )
+    .success();
+    let last = events(&env).pop().unwrap();
+    assert_eq!(
+        last,
+        row("password_changed", "success", Some("carol"), "bob")
+    );
+}

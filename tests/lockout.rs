@@ -235,3 +235,58 @@ fn an_outdated_hash_is_upgraded_on_the_next_successful_login() {
         assert_eq!(stored_hash(&env), new);
     }
 }
+
+#[test]
+fn parallel_guesses_get_no_more_checks_than_the_threshold_and_lock_once() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    let children: Vec<_> = (0..12)
+        .map(|_| {
+            let mut cmd = std::process::Command::new(BIN);
+            cmd.env_clear();
+            for (k, v) in env.env_pairs() {
+                cmd.env(k, v);
+            }
+            cmd.args(["login", "alice", "--password-stdin"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            let mut child = cmd.spawn().unwrap();
+            use std::io::Write;
+            writeln!(child.stdin.take().unwrap(), "{PW2}").unwrap();
+            child
+        })
+        .collect();
+    let codes: Vec<i32> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap().status.code().unwrap())
+        .collect();
+    let checked = codes.iter().filter(|&&c| c == 3).count();
+    assert_eq!(checked, 5, "{codes:?}");
+    assert!(codes.iter().all(|&c| c == 3 || c == 7), "{codes:?}");
+    let locks = env.count("SELECT lockouts FROM users");
+    assert_eq!(locks, 1, "one burst, one 15-minute lock");
+    assert_error(login_with(&env, "alice", PW), 7, "locked until");
+}
+
+#[test]
+fn a_name_no_account_can_have_fails_like_an_unknown_user_and_is_logged() {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    let unknown = stderr(&assert_error(
+        login_with(&env, "nobody", PW2),
+        3,
+        "incorrect",
+    ));
+    let invalid = login_with(&env, "Bad\u{1b}[2J Name!", PW2);
+    assert_eq!(stderr(&assert_error(invalid, 3, "incorrect")), unknown);
+    let target: String = env
+        .db()
+        .query_row(
+            "SELECT target FROM events ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(target, "Bad\\u{1b}[2J Name!", "as typed, escaped");
+}

@@ -5,6 +5,7 @@
 
 mod common;
 use common::*;
+use unicode_normalization::UnicodeNormalization;
 
 /// Registers `user` with extra `args` and `pw` on stdin; asserts it is
 /// refused with exit 11 naming `why`, and that no account was created.
@@ -139,6 +140,15 @@ fn composed_and_decomposed_unicode_is_the_same_password() {
     env.login("alice", composed);
     env.register("bob", composed);
     env.login("bob", decomposed);
+    // Length counts characters after NFC: 600 Hangul syllables typed as
+    // 1800 jamo (5400 bytes) are 600 characters, not too long.
+    let syllables: String = (0..600u32)
+        .map(|i| char::from_u32(0xAC00 + (i * 7919) % 11172).unwrap())
+        .collect();
+    let jamo: String = syllables.nfd().collect();
+    assert!(jamo.chars().count() > 1024 && jamo.len() > 4096);
+    env.register("carol", &jamo);
+    env.login("carol", &syllables);
 }
 
 #[test]

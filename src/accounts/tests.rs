@@ -49,7 +49,12 @@ fn policy_applies_on_register_and_password_change() -> Result<()> {
     assert!(matches!(weak, Err(Error::Invalid(_))));
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
     let alice = accounts.account(&name("alice"))?;
-    let with_name = accounts.set_password(&alice, &"violet alice mangoes sing".into(), None);
+    let with_name = accounts.set_password(
+        &alice,
+        &"violet alice mangoes sing".into(),
+        PasswordChange::WithCurrentPassword,
+        None,
+    );
     assert!(matches!(with_name, Err(Error::Invalid(m)) if m.contains("username")));
     Ok(())
 }
@@ -117,7 +122,12 @@ fn password_change_rotates_the_callers_session() -> Result<()> {
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
     let old = accounts.login(&name("alice"), &PW.into(), Duration::from_secs(600), None)?;
     let session = accounts.authenticate(&old.token)?;
-    let rotated = accounts.set_password(&session.account, &PW2.into(), Some(&session))?;
+    let rotated = accounts.set_password(
+        &session.account,
+        &PW2.into(),
+        PasswordChange::WithCurrentPassword,
+        Some(&session),
+    )?;
     let Some(rotated) = rotated else {
         panic!("no new session")
     };

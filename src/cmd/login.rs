@@ -13,19 +13,23 @@ use serde_json::json;
 pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
     let ttl = parse_ttl(&args.ttl)?;
     let input = Input::new(args.password_stdin);
-    let username = match (&args.username, args.password_stdin) {
-        (Some(name), _) => Username::parse(name)?,
+    let typed = match (&args.username, args.password_stdin) {
+        (Some(name), _) => name.clone(),
         (None, true) => {
             return Err(
                 UsageError("a USERNAME is required with --password-stdin".to_string()).into(),
             );
         }
-        (None, false) => Username::parse(&input.answer(
+        (None, false) => input.answer(
             "Username: ",
             "no USERNAME and no terminal to ask for it; use `authctl login USERNAME --password-stdin`",
-        )?)?,
+        )?,
     };
     let password = input.password("Password: ")?;
+    let Ok(username) = Username::parse(&typed) else {
+        // No account can have this name: fail (and log it) like a wrong password.
+        return Err(ctx.accounts.refuse_login(&typed, &password).into());
+    };
     // The session this file held is revoked and replaced, even if the file
     // itself is no longer fit to use (say, its mode was widened).
     let previous = ctx.session_file.read_for_revocation();

@@ -5,7 +5,7 @@ use super::Context;
 use crate::cli::PasswdArgs;
 use crate::prompt::Input;
 use anyhow::Result;
-use authctl::Username;
+use authctl::{PasswordChange, Username};
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
@@ -36,9 +36,14 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
     // Every session of the account ends; the caller's own is replaced by a
     // new one with a new token (ASVS 7.2.4).
     let own_session = session.as_ref().filter(|s| s.is_for(&target));
+    let how = if admin_reset {
+        PasswordChange::AdminReset
+    } else {
+        PasswordChange::WithCurrentPassword
+    };
     if let Some(rotated) = ctx
         .accounts
-        .set_password(&account, &new_password, own_session)?
+        .set_password(&account, &new_password, how, own_session)?
     {
         ctx.session_file.write(&rotated.token)?;
     }

@@ -10,6 +10,7 @@ mod users;
 use schema::KNOWN_TABLES;
 pub use schema::LATEST_VERSION;
 pub use sessions::{NewSessionRow, SessionRow};
+pub use users::PasswordProof;
 
 use crate::error::{Error, Result};
 use crate::fsutil::create_private_file;

@@ -2,7 +2,7 @@
 
 use super::Store;
 use super::events::insert_event;
-use super::users::{ACCOUNT_COLUMNS, account_from_row};
+use super::users::{ACCOUNT_COLUMNS, PasswordProof, account_from_row, apply_success};
 use crate::account::Account;
 use crate::audit::Event;
 use crate::error::Result;
@@ -52,18 +52,21 @@ pub(super) const ACTIVE_SESSION: &str =
     "sessions.expires_at > :now AND sessions.last_used_at + :idle > :now";
 
 impl Store {
-    /// Creates a session for an account and records the login. `replacing`
-    /// (the digest of the caller's previous token) is revoked in the same
-    /// transaction; so are the account's expired sessions.
+    /// Creates a session for an account and records the login, in the same
+    /// transaction as the password check's success (`proof`, see
+    /// [`apply_success`]). `replacing` (the digest of the caller's previous
+    /// token) is revoked too; so are the account's expired sessions.
     pub fn insert_session(
         &mut self,
-        user_id: i64,
+        proof: &PasswordProof<'_>,
         row: NewSessionRow<'_>,
         replacing: Option<&[u8]>,
         event: &Event,
     ) -> Result<i64> {
         let now = event.at;
+        let user_id = proof.user_id;
         let tx = self.write()?;
+        apply_success(&tx, proof)?;
         if let Some(old) = replacing {
             tx.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [old])?;
         }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::account::{DetailChange, Details, DisplayName, Email, Role, Username};
 use crate::audit::{Event, EventKind};
-use crate::settings::Settings;
+use crate::settings::{Refusal, Settings};
 use crate::time::Timestamp;
 
 fn name(s: &str) -> Username {
@@ -33,11 +33,23 @@ fn store_with(users: &[&str]) -> Store {
     for (i, u) in users.iter().enumerate() {
         let at = 1000 + i64::try_from(i).unwrap_or(0);
         let e = event(EventKind::Register, at, u);
-        if let Err(e) = store.insert_user(&name(u), &Details::default(), "$argon2id$fake", &e) {
+        if let Err(e) = store.insert_user(&name(u), &Details::default(), FAKE_HASH, &e) {
             panic!("{e}");
         }
     }
     store
+}
+
+/// The hash every test account is created with.
+const FAKE_HASH: &str = "$argon2id$fake";
+
+/// Proof of a password check for account `id` against [`FAKE_HASH`].
+fn proof(id: i64) -> PasswordProof<'static> {
+    PasswordProof {
+        user_id: id,
+        verified_hash: FAKE_HASH,
+        upgraded_hash: None,
+    }
 }
 
 fn id_of(store: &Store, user: &str) -> i64 {
@@ -88,8 +100,8 @@ fn password_change_revokes_every_session_and_can_rotate_one() -> Result<()> {
     let mut store = store_with(&["alice"]);
     let alice = id_of(&store, "alice");
     let login = event(EventKind::Login, 10, "alice");
-    store.insert_session(alice, row(b"digest-one", 100), None, &login)?;
-    store.insert_session(alice, row(b"digest-two", 100), None, &login)?;
+    store.insert_session(&proof(alice), row(b"digest-one", 100), None, &login)?;
+    store.insert_session(&proof(alice), row(b"digest-two", 100), None, &login)?;
     assert_eq!(store.count_active_sessions(alice, 50, 1000)?, 2);
     assert_eq!(
         store.count_active_sessions(alice, 100, 1000)?,
@@ -127,8 +139,8 @@ fn replacing_a_session_revokes_the_old_one() -> Result<()> {
     let mut store = store_with(&["alice"]);
     let id = id_of(&store, "alice");
     let login = event(EventKind::Login, 11, "alice");
-    store.insert_session(id, row(b"old", 100), None, &login)?;
-    store.insert_session(id, row(b"new", 100), Some(b"old"), &login)?;
+    store.insert_session(&proof(id), row(b"old", 100), None, &login)?;
+    store.insert_session(&proof(id), row(b"new", 100), Some(b"old"), &login)?;
     assert!(store.find_session(b"old")?.is_none());
     assert!(store.find_session(b"new")?.is_some());
     assert_eq!(
@@ -143,7 +155,7 @@ fn failures_lock_revoke_sessions_and_success_resets() -> Result<()> {
     let mut store = store_with(&["alice"]);
     let id = id_of(&store, "alice");
     store.insert_session(
-        id,
+        &proof(id),
         row(b"s", 10_000),
         None,
         &event(EventKind::Login, 1, "alice"),
@@ -152,22 +164,46 @@ fn failures_lock_revoke_sessions_and_success_resets() -> Result<()> {
     let fail = event(EventKind::LoginFailed, 100, "alice");
     let lock = event(EventKind::Lockout, 100, "alice");
     for n in 1..5 {
+        assert_eq!(store.begin_password_check(id, &settings, 100)?, None);
         let f = store.record_login_failure(id, &settings, &fail, &lock)?;
         assert_eq!((f.count, f.locked_until), (n, None));
     }
+    assert_eq!(store.begin_password_check(id, &settings, 100)?, None);
     let f = store.record_login_failure(id, &settings, &fail, &lock)?;
     assert_eq!(f.locked_until, Some(100 + 900));
+    assert_eq!(
+        store.begin_password_check(id, &settings, 200)?,
+        Some(Refusal::LockedUntil(1000))
+    );
     assert!(
         store.find_session(b"s")?.is_none(),
         "a lock ends the sessions"
     );
     assert!(event_names(&store).contains(&"lockout:alice".to_string()));
-    store.record_login_success(id, Some("upgraded"))?;
-    let (_, hash, failed) = store
+    let upgrade = PasswordProof {
+        upgraded_hash: Some("upgraded"),
+        ..proof(id)
+    };
+    store.record_login_success(&upgrade)?;
+    let (_, hash) = store
         .find_credentials(&name("alice"))?
         .unwrap_or_else(|| panic!("gone"));
     assert_eq!(hash, "upgraded");
-    assert_eq!(failed, Default::default());
+    assert_eq!(
+        store.begin_password_check(id, &settings, 200)?,
+        None,
+        "unlocked"
+    );
+    // A proof against a hash that has since changed is refused, writes nothing.
+    assert!(matches!(
+        store.record_login_success(&upgrade),
+        Err(Error::AuthenticationFailed)
+    ));
+    assert!(matches!(
+        store.insert_session(&upgrade, row(b"t", 10_000), None, &fail),
+        Err(Error::AuthenticationFailed)
+    ));
+    assert!(store.find_session(b"t")?.is_none());
     Ok(())
 }
 
@@ -176,7 +212,7 @@ fn the_last_admin_cannot_be_deleted_and_history_survives_deletion() -> Result<()
     let mut store = store_with(&["root", "bob"]);
     let (root, bob) = (id_of(&store, "root"), id_of(&store, "bob"));
     store.insert_session(
-        bob,
+        &proof(bob),
         row(b"s", 100),
         None,
         &event(EventKind::Login, 1, "bob"),

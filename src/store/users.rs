@@ -6,9 +6,9 @@ use super::sessions::{ACTIVE_SESSION, NewSessionRow, insert_session_row};
 use crate::account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
 use crate::audit::Event;
 use crate::error::{Error, Result};
-use crate::settings::{FailedLogins, Settings};
+use crate::settings::{FailedLogins, Refusal, Settings};
 use crate::time::Timestamp;
-use rusqlite::{OptionalExtension, Row, named_params, params};
+use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
 /// Columns read into an [`Account`], in `account_from_row`'s order.
 pub(super) const ACCOUNT_COLUMNS: &str =
@@ -88,47 +88,53 @@ impl Store {
             .optional()?)
     }
 
-    /// Finds an account, its stored password hash and its failed-login record.
-    pub fn find_credentials(
-        &self,
-        username: &Username,
-    ) -> Result<Option<(Account, String, FailedLogins)>> {
+    /// Finds an account and its stored password hash.
+    pub fn find_credentials(&self, username: &Username) -> Result<Option<(Account, String)>> {
         Ok(self
             .conn
             .query_row(
-                &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, password_hash, failed_logins, lockouts, locked_until
-                     FROM users WHERE username = ?1"
-                ),
+                &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM users WHERE username = ?1"),
                 [username.as_str()],
-                |row| {
-                    let failed = FailedLogins {
-                        count: row.get(9)?,
-                        locks: row.get(10)?,
-                        locked_until: row.get(11)?,
-                    };
-                    Ok((account_from_row(row)?, row.get(8)?, failed))
-                },
+                |row| Ok((account_from_row(row)?, row.get(8)?)),
             )
             .optional()?)
     }
 
-    /// Records a successful password check: clears the failure record and,
-    /// when given, replaces the hash with one made with current parameters.
-    pub fn record_login_success(&mut self, id: i64, upgraded_hash: Option<&str>) -> Result<()> {
+    /// Starts a password check: refuses it while the account is locked (or
+    /// while the threshold's worth of checks are unresolved), otherwise
+    /// counts it as a failure until [`Store::record_login_success`] resets
+    /// the count. Counting first means checks run in parallel cannot get
+    /// more guesses than the threshold allows.
+    pub fn begin_password_check(
+        &mut self,
+        id: i64,
+        settings: &Settings,
+        now: Timestamp,
+    ) -> Result<Option<Refusal>> {
         let tx = self.write()?;
+        let before = read_failed_logins(&tx, id)?;
+        if let Some(refusal) = before.refusal(settings, now) {
+            return Ok(Some(refusal));
+        }
         tx.execute(
-            "UPDATE users SET failed_logins = 0, lockouts = 0, locked_until = NULL,
-                 password_hash = coalesce(?1, password_hash)
-             WHERE id = ?2",
-            params![upgraded_hash, id],
+            "UPDATE users SET failed_logins = ?1 WHERE id = ?2",
+            params![before.started().count, id],
         )?;
+        tx.commit()?;
+        Ok(None)
+    }
+
+    /// Records a successful password check: clears the failure record and,
+    /// when the proof carries one, stores the upgraded hash.
+    pub fn record_login_success(&mut self, proof: &PasswordProof<'_>) -> Result<()> {
+        let tx = self.write()?;
+        apply_success(&tx, proof)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Records a failed password check and returns the new record. When it
-    /// locks the account, every session of the account is revoked and a
+    /// Records a failed password check (counted when it began) and returns
+    /// the new record. When it locks the account, every session of the account is revoked and a
     /// `lockout` event is written beside `failure`.
     pub fn record_login_failure(
         &mut self,
@@ -138,17 +144,7 @@ impl Store {
         lockout: &Event,
     ) -> Result<FailedLogins> {
         let tx = self.write()?;
-        let before = tx.query_row(
-            "SELECT failed_logins, lockouts, locked_until FROM users WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(FailedLogins {
-                    count: r.get(0)?,
-                    locks: r.get(1)?,
-                    locked_until: r.get(2)?,
-                })
-            },
-        )?;
+        let before = read_failed_logins(&tx, id)?;
         let after = before.after_failure(settings, failure.at);
         tx.execute(
             "UPDATE users SET failed_logins = ?1, lockouts = ?2, locked_until = ?3 WHERE id = ?4",
@@ -277,4 +273,48 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Proof that a password was just checked against `verified_hash`, with the
+/// re-hash to store if that hash is outdated.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordProof<'a> {
+    /// The account.
+    pub user_id: i64,
+    /// The stored hash the password matched.
+    pub verified_hash: &'a str,
+    /// The same password hashed with the current parameters, if needed.
+    pub upgraded_hash: Option<&'a str>,
+}
+
+/// Clears the failure record and stores any upgraded hash, inside `tx`,
+/// provided the account still has the hash the password was checked
+/// against. If it changed meanwhile (an admin reset it, say), the password
+/// that was checked is no longer the password: the check fails and nothing
+/// is written, so neither an old password nor an upgrade of it survives.
+pub(super) fn apply_success(tx: &Connection, proof: &PasswordProof<'_>) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE users SET failed_logins = 0, lockouts = 0, locked_until = NULL,
+             password_hash = coalesce(?1, password_hash)
+         WHERE id = ?2 AND password_hash = ?3",
+        params![proof.upgraded_hash, proof.user_id, proof.verified_hash],
+    )?;
+    if changed == 0 {
+        return Err(Error::AuthenticationFailed);
+    }
+    Ok(())
+}
+
+fn read_failed_logins(tx: &Connection, id: i64) -> Result<FailedLogins> {
+    Ok(tx.query_row(
+        "SELECT failed_logins, lockouts, locked_until FROM users WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(FailedLogins {
+                count: r.get(0)?,
+                locks: r.get(1)?,
+                locked_until: r.get(2)?,
+            })
+        },
+    )?)
 }
