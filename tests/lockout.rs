@@ -242,13 +242,8 @@ fn parallel_guesses_get_no_more_checks_than_the_threshold_and_lock_once() {
     env.register("alice", PW);
     let children: Vec<_> = (0..12)
         .map(|_| {
-            let mut cmd = std::process::Command::new(BIN);
-            cmd.env_clear();
-            for (k, v) in env.env_pairs() {
-                cmd.env(k, v);
-            }
-            cmd.args(["login", "alice", "--password-stdin"])
-                .stdin(std::process::Stdio::piped())
+            let mut cmd = env.std_command(&["login", "alice", "--password-stdin"]);
+            cmd.stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null());
             let mut child = cmd.spawn().unwrap();

@@ -114,7 +114,7 @@ fn tables_on_a_terminal_have_borders_and_bold_headers_unless_no_color() {
     assert!(out.contains('\u{e2}'), "no border: {out}");
     assert!(out.contains(BOLD), "no bold header: {out}");
     assert!(out.contains("alice"));
-    let mut cmd = env.pty_command(&["list"]);
+    let mut cmd = env.std_command(&["list"]);
     cmd.env("NO_COLOR", "1");
     let (out, code) = finish(spawn_pty(cmd));
     assert_eq!(code, 0);

@@ -123,8 +123,9 @@ impl TestEnv {
         std::fs::read_to_string(self.session_path()).expect("session file")
     }
 
-    /// A command to run under a pseudo-terminal.
-    pub fn pty_command(&self, args: &[&str]) -> std::process::Command {
+    /// A plain `std` command with the test environment, for running
+    /// several at once or under a pseudo-terminal.
+    pub fn std_command(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(BIN);
         cmd.env_clear();
         for (k, v) in self.env_pairs() {
@@ -136,7 +137,7 @@ impl TestEnv {
 
     /// Runs under a pseudo-terminal, for the hidden prompts.
     pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
-        spawn_pty(self.pty_command(args))
+        spawn_pty(self.std_command(args))
     }
 }
 
