@@ -49,6 +49,9 @@ _authctl() {
             authctl,update)
                 cmd="authctl__subcmd__update"
                 ;;
+            authctl,verify)
+                cmd="authctl__subcmd__verify"
+                ;;
             authctl,whoami)
                 cmd="authctl__subcmd__whoami"
                 ;;
@@ -85,6 +88,9 @@ _authctl() {
             authctl__subcmd__help,update)
                 cmd="authctl__subcmd__help__subcmd__update"
                 ;;
+            authctl__subcmd__help,verify)
+                cmd="authctl__subcmd__help__subcmd__verify"
+                ;;
             authctl__subcmd__help,whoami)
                 cmd="authctl__subcmd__help__subcmd__whoami"
                 ;;
@@ -95,7 +101,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete log completions help"
+            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,7 +167,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help)
-            opts="register login logout whoami passwd show list update delete log completions help"
+            opts="register login logout whoami passwd show list update delete verify log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +321,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -531,6 +551,28 @@ _authctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__verify)
+            opts="-h --password-stdin --db --config-dir --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

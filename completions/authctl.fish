@@ -38,6 +38,7 @@ complete -c authctl -n "__fish_authctl_needs_command" -f -a "show" -d 'Show an a
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "list" -d 'List all accounts (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "update" -d 'Change an account\'s email or display name'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "delete" -d 'Delete an account and all its sessions'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "log" -d 'Show the audit log, newest first (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -88,6 +89,11 @@ complete -c authctl -n "__fish_authctl_using_subcommand delete" -l yes -d 'Do no
 complete -c authctl -n "__fish_authctl_using_subcommand delete" -l password-stdin -d 'Read your password (needed to delete your own account) from standard input'
 complete -c authctl -n "__fish_authctl_using_subcommand delete" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand verify" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand verify" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand verify" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c authctl -n "__fish_authctl_using_subcommand verify" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l user -d 'Only events where this user acted or was acted on' -r
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l limit -d 'Show at most this many events' -r
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
@@ -98,15 +104,16 @@ complete -c authctl -n "__fish_authctl_using_subcommand completions" -l db -d 'A
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "login" -d 'Log in and save a session token in the config directory'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "logout" -d 'End the current session and remove the token file'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "whoami" -d 'Print the logged-in username'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "show" -d 'Show an account\'s details'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "list" -d 'List all accounts (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "update" -d 'Change an account\'s email or display name'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "delete" -d 'Delete an account and all its sessions'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "log" -d 'Show the audit log, newest first (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete log completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "login" -d 'Log in and save a session token in the config directory'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "logout" -d 'End the current session and remove the token file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "whoami" -d 'Print the logged-in username'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "show" -d 'Show an account\'s details'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "list" -d 'List all accounts (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "update" -d 'Change an account\'s email or display name'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "delete" -d 'Delete an account and all its sessions'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "log" -d 'Show the audit log, newest first (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

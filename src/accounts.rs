@@ -207,6 +207,16 @@ impl Accounts {
         Ok(account)
     }
 
+    /// Checks a password without opening a session (`htpasswd -v`): the
+    /// same lockout, upgrade and audit rules as a login, recorded as
+    /// `password_verified` when it matches.
+    pub fn verify(&mut self, username: &Username, password: &Password) -> Result<Account> {
+        let account = self.check_password(username, password)?;
+        let event = self.event(EventKind::PasswordVerified, "success", username);
+        self.store.record_event(&event)?;
+        Ok(account)
+    }
+
     /// Checks the password and opens a session of `ttl`. `replacing` is the
     /// token the caller held before; that session is revoked.
     pub fn login(

@@ -12,6 +12,8 @@ pub enum EventKind {
     Login,
     /// A password check failed (or was refused while locked).
     LoginFailed,
+    /// `verify` found the password correct (no session was opened).
+    PasswordVerified,
     /// Too many failures locked the account.
     Lockout,
     /// A session was ended by its holder.
@@ -35,6 +37,7 @@ impl EventKind {
             EventKind::Register => "register",
             EventKind::Login => "login",
             EventKind::LoginFailed => "login_failed",
+            EventKind::PasswordVerified => "password_verified",
             EventKind::Lockout => "lockout",
             EventKind::Logout => "logout",
             EventKind::SessionRevoked => "session_revoked",

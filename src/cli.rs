@@ -64,6 +64,8 @@ pub enum Command {
     Update(UpdateArgs),
     /// Delete an account and all its sessions
     Delete(DeleteArgs),
+    /// Check a password without logging in (like `htpasswd -v`): exit 0 or 3
+    Verify(VerifyArgs),
     /// Show the audit log, newest first (admin)
     Log(LogArgs),
     /// Print a shell completion script
@@ -97,6 +99,16 @@ pub struct LoginArgs {
     /// Session lifetime, like 90s, 30m, 8h or 7d (at most 30d)
     #[arg(long, value_name = "DURATION", default_value = "24h")]
     pub ttl: String,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Username
+    pub username: String,
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 /// Arguments of `logout`.

@@ -11,6 +11,7 @@ mod passwd;
 mod register;
 mod show;
 mod update;
+mod verify;
 mod whoami;
 
 use crate::cli::{Cli, Command};
@@ -90,6 +91,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List => list::run(&mut ctx),
         Command::Update(args) => update::run(&mut ctx, args),
         Command::Delete(args) => delete::run(&mut ctx, args),
+        Command::Verify(args) => verify::run(&mut ctx, args),
         Command::Log(args) => log::run(&mut ctx, args),
         Command::Completions(_) => Ok(()),
     }

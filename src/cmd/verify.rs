@@ -1,0 +1,20 @@
+//! `authctl verify`: check a password without opening a session.
+
+use super::Context;
+use crate::cli::VerifyArgs;
+use crate::prompt::Input;
+use anyhow::Result;
+use authctl::Username;
+use serde_json::json;
+
+pub fn run(ctx: &mut Context, args: &VerifyArgs) -> Result<()> {
+    let password = Input::new(args.password_stdin).password("Password: ")?;
+    let Ok(username) = Username::parse(&args.username) else {
+        return Err(ctx.accounts.refuse_login(&args.username, &password).into());
+    };
+    ctx.accounts.verify(&username, &password)?;
+    ctx.out.done(
+        &json!({ "verified": username.as_str() }),
+        &format!("password for {username} is correct"),
+    )
+}
