@@ -21,14 +21,19 @@ fn fail(env: &TestEnv, user: &str, n: usize) {
     }
 }
 
-fn locked_until(env: &TestEnv, user: &str) -> Option<i64> {
+/// One column of `user`'s row; `column` is a literal from these tests.
+fn user_column<T: rusqlite::types::FromSql>(env: &TestEnv, column: &str, user: &str) -> T {
     env.db()
         .query_row(
-            "SELECT locked_until FROM users WHERE username = ?1",
+            &format!("SELECT {column} FROM users WHERE username = ?1"),
             [user],
             |r| r.get(0),
         )
         .unwrap()
+}
+
+fn locked_until(env: &TestEnv, user: &str) -> Option<i64> {
+    user_column(env, "locked_until", user)
 }
 
 #[test]
@@ -201,13 +206,7 @@ fn set_hash(env: &TestEnv, hash: &str) {
 }
 
 fn stored_hash(env: &TestEnv) -> String {
-    env.db()
-        .query_row(
-            "SELECT password_hash FROM users WHERE username = 'alice'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
+    user_column(env, "password_hash", "alice")
 }
 
 #[test]
