@@ -28,6 +28,9 @@ _authctl() {
             authctl,list)
                 cmd="authctl__subcmd__list"
                 ;;
+            authctl,lock)
+                cmd="authctl__subcmd__lock"
+                ;;
             authctl,log)
                 cmd="authctl__subcmd__log"
                 ;;
@@ -43,8 +46,14 @@ _authctl() {
             authctl,register)
                 cmd="authctl__subcmd__register"
                 ;;
+            authctl,role)
+                cmd="authctl__subcmd__role"
+                ;;
             authctl,show)
                 cmd="authctl__subcmd__show"
+                ;;
+            authctl,unlock)
+                cmd="authctl__subcmd__unlock"
                 ;;
             authctl,update)
                 cmd="authctl__subcmd__update"
@@ -67,6 +76,9 @@ _authctl() {
             authctl__subcmd__help,list)
                 cmd="authctl__subcmd__help__subcmd__list"
                 ;;
+            authctl__subcmd__help,lock)
+                cmd="authctl__subcmd__help__subcmd__lock"
+                ;;
             authctl__subcmd__help,log)
                 cmd="authctl__subcmd__help__subcmd__log"
                 ;;
@@ -82,8 +94,14 @@ _authctl() {
             authctl__subcmd__help,register)
                 cmd="authctl__subcmd__help__subcmd__register"
                 ;;
+            authctl__subcmd__help,role)
+                cmd="authctl__subcmd__help__subcmd__role"
+                ;;
             authctl__subcmd__help,show)
                 cmd="authctl__subcmd__help__subcmd__show"
+                ;;
+            authctl__subcmd__help,unlock)
+                cmd="authctl__subcmd__help__subcmd__unlock"
                 ;;
             authctl__subcmd__help,update)
                 cmd="authctl__subcmd__help__subcmd__update"
@@ -101,7 +119,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log completions help"
+            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,7 +185,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help)
-            opts="register login logout whoami passwd show list update delete verify log completions help"
+            opts="register login logout whoami passwd show list update delete verify log role lock unlock completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +241,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__lock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -306,7 +338,35 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__help__subcmd__role)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -369,6 +429,32 @@ _authctl() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__lock)
+            opts="-h --reason --db --config-dir --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -514,7 +600,51 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__role)
+            opts="-h --db --config-dir --json --help admin user"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__show)
+            opts="-h --db --config-dir --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__unlock)
             opts="-h --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -40,6 +40,9 @@ complete -c authctl -n "__fish_authctl_needs_command" -f -a "update" -d 'Change 
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "delete" -d 'Delete an account and all its sessions'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "log" -d 'Show the audit log, newest first (admin)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "role" -d 'Make an account an admin or a user (admin)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "lock" -d 'Lock an account until unlocked and revoke its sessions (admin)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "unlock" -d 'Clear an account\'s lock, timed lockout and failed-login count (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand register" -l email -d 'Email address' -r
@@ -100,20 +103,36 @@ complete -c authctl -n "__fish_authctl_using_subcommand log" -l db -d 'Account d
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand log" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand role" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand role" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand role" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand role" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand lock" -l reason -d 'Why (kept with the lock and in the audit log)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand lock" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand lock" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand lock" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand lock" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand unlock" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "login" -d 'Log in and save a session token in the config directory'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "logout" -d 'End the current session and remove the token file'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "whoami" -d 'Print the logged-in username'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "show" -d 'Show an account\'s details'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "list" -d 'List all accounts (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "update" -d 'Change an account\'s email or display name'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "delete" -d 'Delete an account and all its sessions'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "log" -d 'Show the audit log, newest first (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "login" -d 'Log in and save a session token in the config directory'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "logout" -d 'End the current session and remove the token file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "whoami" -d 'Print the logged-in username'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "show" -d 'Show an account\'s details'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "list" -d 'List all accounts (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "update" -d 'Change an account\'s email or display name'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "delete" -d 'Delete an account and all its sessions'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "log" -d 'Show the audit log, newest first (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "role" -d 'Make an account an admin or a user (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "lock" -d 'Lock an account until unlocked and revoke its sessions (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "unlock" -d 'Clear an account\'s lock, timed lockout and failed-login count (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

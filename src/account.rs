@@ -125,24 +125,49 @@ pub struct DisplayName(String);
 impl DisplayName {
     /// Validates a display name.
     pub fn parse(input: &str) -> Result<Self> {
-        if input.chars().count() > MAX_NAME_LEN {
-            return Err(Error::Invalid(format!(
-                "invalid name: at most {MAX_NAME_LEN} characters"
-            )));
-        }
-        if input.chars().any(is_unsafe_char) {
-            return Err(Error::Invalid(
-                "invalid name: control and bidirectional-override characters are not allowed"
-                    .to_string(),
-            ));
-        }
-        Ok(DisplayName(input.to_string()))
+        check_free_text("name", input, MAX_NAME_LEN).map(DisplayName)
     }
 
     /// The name as given.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Longest lock reason, in characters.
+pub const MAX_REASON_LEN: usize = 200;
+
+/// Why an admin locked an account: at most 200 characters, no control
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockReason(String);
+
+impl LockReason {
+    /// Validates a lock reason.
+    pub fn parse(input: &str) -> Result<Self> {
+        check_free_text("reason", input, MAX_REASON_LEN).map(LockReason)
+    }
+
+    /// The reason as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The rule for free text a person types (names, reasons): a length limit
+/// and no control or bidirectional-override characters.
+fn check_free_text(what: &str, input: &str, max: usize) -> Result<String> {
+    if input.chars().count() > max {
+        return Err(Error::Invalid(format!(
+            "invalid {what}: at most {max} characters"
+        )));
+    }
+    if input.chars().any(is_unsafe_char) {
+        return Err(Error::Invalid(format!(
+            "invalid {what}: control and bidirectional-override characters are not allowed"
+        )));
+    }
+    Ok(input.to_string())
 }
 
 /// What an account may do.
@@ -194,6 +219,54 @@ pub struct Account {
     pub last_login_at: Option<Timestamp>,
     /// When the password was last set.
     pub password_changed_at: Timestamp,
+    /// Failed password checks since the last success or lock.
+    pub failed_logins: u32,
+    /// Locked after failed logins until then (may be in the past).
+    pub locked_until: Option<Timestamp>,
+    /// Locked by an admin until unlocked.
+    pub admin_lock: Option<AdminLock>,
+}
+
+/// An admin's lock on an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminLock {
+    /// When it was locked.
+    pub at: Timestamp,
+    /// Why, if the admin said.
+    pub reason: Option<String>,
+}
+
+/// Whether an account can log in now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountStatus {
+    /// It can.
+    Active,
+    /// An admin locked it until unlocked.
+    Locked,
+    /// Failed logins locked it until then.
+    LockedUntil(Timestamp),
+}
+
+impl AccountStatus {
+    /// `active`, `locked` or `locked_until`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::Locked => "locked",
+            AccountStatus::LockedUntil(_) => "locked_until",
+        }
+    }
+}
+
+impl Account {
+    /// The account's status at `now`; an admin lock outranks a timed one.
+    pub fn status(&self, now: Timestamp) -> AccountStatus {
+        match (&self.admin_lock, self.locked_until) {
+            (Some(_), _) => AccountStatus::Locked,
+            (None, Some(until)) if until > now => AccountStatus::LockedUntil(until),
+            _ => AccountStatus::Active,
+        }
+    }
 }
 
 /// Optional details given when an account is created.

@@ -3,7 +3,8 @@
 //! the audit event for each. Front ends call these, never the store.
 
 use crate::account::{
-    Account, DetailChange, Details, DisplayName, Email, Role, Username, escape_for_terminal,
+    Account, DetailChange, Details, DisplayName, Email, LockReason, Role, Username,
+    escape_for_terminal,
 };
 use crate::audit::{self, Event, EventKind, EventRecord};
 use crate::error::{Error, Result};
@@ -155,6 +156,7 @@ impl Accounts {
             actor: self.actor.as_ref().map(|a| a.to_string()),
             target: None,
             os_user: self.os_user.clone(),
+            detail: None,
         }
     }
 
@@ -296,6 +298,9 @@ impl Accounts {
             let event = self.event(EventKind::LoginFailed, "locked", username);
             self.store.record_event(&event)?;
             return Err(Error::Locked(match refusal {
+                Refusal::LockedByAdmin => {
+                    format!("account {username} is locked by an administrator")
+                }
                 Refusal::LockedUntil(until) => format!(
                     "account {username} is locked until {} after too many failed password attempts",
                     rfc3339(until)
@@ -465,6 +470,33 @@ impl Accounts {
     pub fn delete(&mut self, account: &Account) -> Result<()> {
         let event = self.event(EventKind::AccountDeleted, "success", &account.username);
         self.store.delete_user(account.id, &event)
+    }
+
+    /// Gives an account a role; the last admin cannot be demoted.
+    pub fn set_role(&mut self, account: &Account, role: Role) -> Result<()> {
+        let event = Event {
+            detail: Some(format!("{} -> {}", account.role.as_str(), role.as_str())),
+            ..self.event(EventKind::RoleChanged, "success", &account.username)
+        };
+        self.store.set_role(account.id, role, &event)
+    }
+
+    /// Locks an account until an admin unlocks it and revokes its sessions
+    /// (returns how many); the last admin cannot be locked.
+    pub fn lock(&mut self, account: &Account, reason: Option<&LockReason>) -> Result<usize> {
+        let reason = reason.map(LockReason::as_str);
+        let event = Event {
+            detail: reason.map(str::to_string),
+            ..self.event(EventKind::AccountLocked, "success", &account.username)
+        };
+        self.store.lock_user(account.id, reason, &event)
+    }
+
+    /// Clears an admin lock, a timed lockout and the failure count
+    /// (`faillock --reset`).
+    pub fn unlock(&mut self, account: &Account) -> Result<()> {
+        let event = self.event(EventKind::AccountUnlocked, "success", &account.username);
+        self.store.unlock_user(account.id, &event)
     }
 }
 

@@ -28,6 +28,16 @@ pub enum EventKind {
     DetailsUpdated,
     /// An account was deleted.
     AccountDeleted,
+    /// An admin changed an account's role.
+    RoleChanged,
+    /// An admin locked an account.
+    AccountLocked,
+    /// An admin cleared an account's locks and failure count.
+    AccountUnlocked,
+    /// An admin changed a setting.
+    SettingChanged,
+    /// Accounts were imported from a file.
+    Import,
 }
 
 impl EventKind {
@@ -45,6 +55,11 @@ impl EventKind {
             EventKind::PasswordReset => "password_reset",
             EventKind::DetailsUpdated => "details_updated",
             EventKind::AccountDeleted => "account_deleted",
+            EventKind::RoleChanged => "role_changed",
+            EventKind::AccountLocked => "account_locked",
+            EventKind::AccountUnlocked => "account_unlocked",
+            EventKind::SettingChanged => "setting_changed",
+            EventKind::Import => "import",
         }
     }
 }
@@ -64,6 +79,9 @@ pub struct Event {
     pub target: Option<String>,
     /// The operating-system user that ran authctl.
     pub os_user: String,
+    /// What changed, where the event alone does not say: a setting's new
+    /// value, a new role, a lock's reason. Never a secret.
+    pub detail: Option<String>,
 }
 
 /// One audit record, as read back.
@@ -81,6 +99,8 @@ pub struct EventRecord {
     pub target: Option<String>,
     /// Which OS user ran authctl.
     pub os_user: String,
+    /// What changed (see [`Event::detail`]).
+    pub detail: Option<String>,
 }
 
 /// The name of the operating-system user running this process, from the

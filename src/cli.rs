@@ -1,7 +1,8 @@
 //! Command-line interface: global flags and one subcommand enum. The `///`
 //! comments are the help text.
 
-use clap::{Args, Parser, Subcommand};
+use authctl::Role;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -68,6 +69,12 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Show the audit log, newest first (admin)
     Log(LogArgs),
+    /// Make an account an admin or a user (admin)
+    Role(RoleArgs),
+    /// Lock an account until unlocked and revoke its sessions (admin)
+    Lock(LockArgs),
+    /// Clear an account's lock, timed lockout and failed-login count (admin)
+    Unlock(UnlockArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -173,6 +180,50 @@ pub struct LogArgs {
     /// Show at most this many events
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+}
+
+/// A role, as typed.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleName {
+    /// Manages every account
+    Admin,
+    /// Manages only itself
+    User,
+}
+
+impl From<RoleName> for Role {
+    fn from(role: RoleName) -> Role {
+        match role {
+            RoleName::Admin => Role::Admin,
+            RoleName::User => Role::User,
+        }
+    }
+}
+
+/// Arguments of `role`.
+#[derive(Debug, Args)]
+pub struct RoleArgs {
+    /// Account to change
+    pub username: String,
+    /// Its new role
+    pub role: RoleName,
+}
+
+/// Arguments of `lock`.
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Account to lock
+    pub username: String,
+    /// Why (kept with the lock and in the audit log)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// Arguments of `unlock`.
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// Account to unlock
+    pub username: String,
 }
 
 /// Arguments of `completions`.

@@ -20,7 +20,9 @@ pub mod store;
 pub mod time;
 pub mod token;
 
-pub use account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
+pub use account::{
+    Account, AccountStatus, DetailChange, Details, DisplayName, Email, LockReason, Role, Username,
+};
 pub use accounts::{Accounts, NewSession, PasswordChange, Session};
 pub use error::{Error, Result};
 pub use password::{HashParams, Password};

@@ -3,9 +3,9 @@
 //! terminal, and tables lose their borders and styling when piped.
 
 use anyhow::Result;
-use authctl::Account;
 use authctl::audit::EventRecord;
-use authctl::time::{Timestamp, rfc3339};
+use authctl::time::{Timestamp, now, rfc3339};
+use authctl::{Account, AccountStatus};
 use comfy_table::{Attribute, Cell, Table, presets};
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
@@ -29,6 +29,10 @@ pub struct AccountJson<'a> {
     created_at: String,
     last_login_at: Option<String>,
     password_changed_at: String,
+    status: &'static str,
+    locked_until: Option<String>,
+    lock_reason: Option<&'a str>,
+    failed_logins: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     active_sessions: Option<i64>,
 }
@@ -36,6 +40,7 @@ pub struct AccountJson<'a> {
 impl<'a> AccountJson<'a> {
     /// The JSON view of an account; `active_sessions` only where shown.
     pub fn new(account: &'a Account, active_sessions: Option<i64>) -> Self {
+        let status = account.status(now());
         AccountJson {
             username: account.username.as_str(),
             name: account.name.as_deref(),
@@ -44,6 +49,16 @@ impl<'a> AccountJson<'a> {
             created_at: rfc3339(account.created_at),
             last_login_at: account.last_login_at.map(rfc3339),
             password_changed_at: rfc3339(account.password_changed_at),
+            status: status.as_str(),
+            locked_until: match status {
+                AccountStatus::LockedUntil(until) => Some(rfc3339(until)),
+                _ => None,
+            },
+            lock_reason: account
+                .admin_lock
+                .as_ref()
+                .and_then(|lock| lock.reason.as_deref()),
+            failed_logins: account.failed_logins,
             active_sessions,
         }
     }
@@ -58,6 +73,7 @@ pub struct EventJson<'a> {
     actor: Option<&'a str>,
     target: Option<&'a str>,
     os_user: &'a str,
+    detail: Option<&'a str>,
 }
 
 impl<'a> EventJson<'a> {
@@ -70,6 +86,7 @@ impl<'a> EventJson<'a> {
             actor: e.actor.as_deref(),
             target: e.target.as_deref(),
             os_user: &e.os_user,
+            detail: e.detail.as_deref(),
         }
     }
 }
@@ -152,6 +169,12 @@ impl Printer {
             "password changed",
             rfc3339(account.password_changed_at),
         );
+        field(&mut table, "status", status_text(account));
+        field(
+            &mut table,
+            "failed logins",
+            account.failed_logins.to_string(),
+        );
         field(&mut table, "active sessions", active_sessions.to_string());
         self.table_out(&table)
     }
@@ -161,7 +184,15 @@ impl Printer {
         &self,
         for_each: impl FnOnce(&mut Visit<'_, (Account, i64)>) -> authctl::Result<()>,
     ) -> Result<()> {
-        let header = ["username", "name", "email", "role", "created", "last login"];
+        let header = [
+            "username",
+            "name",
+            "email",
+            "role",
+            "status",
+            "created",
+            "last login",
+        ];
         let json = |w: &mut dyn Write, (a, live): &(Account, i64)| {
             crate::json::write_compact(w, &AccountJson::new(a, Some(*live)))
         };
@@ -173,7 +204,9 @@ impl Printer {
         &self,
         for_each: impl FnOnce(&mut Visit<'_, EventRecord>) -> authctl::Result<()>,
     ) -> Result<()> {
-        let header = ["at", "event", "outcome", "actor", "target", "os user"];
+        let header = [
+            "at", "event", "outcome", "actor", "target", "os user", "detail",
+        ];
         let json =
             |w: &mut dyn Write, e: &EventRecord| crate::json::write_compact(w, &EventJson::new(e));
         self.records(&header, json, event_row, for_each)
@@ -259,6 +292,7 @@ fn account_row((a, _): &(Account, i64)) -> Vec<String> {
         or_dash(a.name.as_deref()),
         or_dash(a.email.as_deref()),
         a.role.as_str().to_string(),
+        status_text(a),
         rfc3339(a.created_at),
         time_or_dash(a.last_login_at),
     ]
@@ -272,7 +306,24 @@ fn event_row(e: &EventRecord) -> Vec<String> {
         or_dash(e.actor.as_deref()),
         or_dash(e.target.as_deref()),
         e.os_user.clone(),
+        or_dash(e.detail.as_deref()),
     ]
+}
+
+/// `active`, `locked`, `locked: REASON` or `locked until TIME`.
+fn status_text(account: &Account) -> String {
+    match account.status(now()) {
+        AccountStatus::Active => "active".to_string(),
+        AccountStatus::Locked => match account
+            .admin_lock
+            .as_ref()
+            .and_then(|l| l.reason.as_deref())
+        {
+            Some(reason) => format!("locked: {reason}"),
+            None => "locked".to_string(),
+        },
+        AccountStatus::LockedUntil(until) => format!("locked until {}", rfc3339(until)),
+    }
 }
 
 fn or_dash(value: Option<&str>) -> String {

@@ -88,11 +88,15 @@ pub struct FailedLogins {
     pub locks: u32,
     /// The account is locked until then.
     pub locked_until: Option<Timestamp>,
+    /// An admin locked the account until unlocked.
+    pub locked_by_admin: bool,
 }
 
 /// Why a password check may not start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
+    /// An admin locked the account.
+    LockedByAdmin,
     /// The account is locked until then.
     LockedUntil(Timestamp),
     /// As many checks as the threshold are already counted and unresolved
@@ -112,6 +116,9 @@ impl FailedLogins {
     ///
     /// [`started`]: FailedLogins::started
     pub fn refusal(&self, settings: &Settings, now: Timestamp) -> Option<Refusal> {
+        if self.locked_by_admin {
+            return Some(Refusal::LockedByAdmin);
+        }
         if let Some(until) = self.locked_at(now) {
             return Some(Refusal::LockedUntil(until));
         }
@@ -140,6 +147,7 @@ impl FailedLogins {
             count: 0,
             locks,
             locked_until: Some(now.saturating_add(settings.lock_duration(locks))),
+            ..self
         }
     }
 }

@@ -143,7 +143,9 @@ fn log_is_for_admins_and_filters_and_limits() {
     keys.sort();
     assert_eq!(
         keys,
-        ["actor", "at", "event", "os_user", "outcome", "target"]
+        [
+            "actor", "at", "detail", "event", "os_user", "outcome", "target"
+        ]
     );
     assert_eq!(first["event"], "account_deleted", "newest first");
     assert!(first["at"].as_str().unwrap().ends_with('Z'));

@@ -21,19 +21,8 @@ fn fail(env: &TestEnv, user: &str, n: usize) {
     }
 }
 
-/// One column of `user`'s row; `column` is a literal from these tests.
-fn user_column<T: rusqlite::types::FromSql>(env: &TestEnv, column: &str, user: &str) -> T {
-    env.db()
-        .query_row(
-            &format!("SELECT {column} FROM users WHERE username = ?1"),
-            [user],
-            |r| r.get(0),
-        )
-        .unwrap()
-}
-
 fn locked_until(env: &TestEnv, user: &str) -> Option<i64> {
-    user_column(env, "locked_until", user)
+    env.user_column("locked_until", user)
 }
 
 #[test]
@@ -206,7 +195,7 @@ fn set_hash(env: &TestEnv, hash: &str) {
 }
 
 fn stored_hash(env: &TestEnv) -> String {
-    user_column(env, "password_hash", "alice")
+    env.user_column("password_hash", "alice")
 }
 
 #[test]

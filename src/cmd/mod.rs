@@ -4,12 +4,15 @@
 mod completions;
 mod delete;
 mod list;
+mod lock;
 mod log;
 mod login;
 mod logout;
 mod passwd;
 mod register;
+mod role;
 mod show;
+mod unlock;
 mod update;
 mod verify;
 mod whoami;
@@ -17,7 +20,7 @@ mod whoami;
 use crate::cli::{Cli, Command};
 use crate::output::Printer;
 use anyhow::{Context as _, Result};
-use authctl::{Accounts, Error, Session, SessionFile, Store, Username, paths};
+use authctl::{Account, Accounts, Error, Session, SessionFile, Store, Username, paths};
 
 /// What every command that touches accounts needs.
 pub struct Context {
@@ -67,6 +70,15 @@ impl Context {
     }
 }
 
+/// For an admin-only command on the account `name`: the caller's session
+/// (exit 4 without one, 8 if not an admin) and the account (exit 6).
+pub fn admin_target(ctx: &mut Context, name: &str, action: &str) -> Result<(Session, Account)> {
+    let session = ctx.session()?;
+    session.require_admin(action)?;
+    let account = ctx.accounts.account(&Username::parse(name)?)?;
+    Ok((session, account))
+}
+
 /// The account a command acts on: the one named, else the caller's own.
 pub fn target(named: Option<&str>, session: &Session) -> Result<Username> {
     match named {
@@ -93,6 +105,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Delete(args) => delete::run(&mut ctx, args),
         Command::Verify(args) => verify::run(&mut ctx, args),
         Command::Log(args) => log::run(&mut ctx, args),
+        Command::Role(args) => role::run(&mut ctx, args),
+        Command::Lock(args) => lock::run(&mut ctx, args),
+        Command::Unlock(args) => unlock::run(&mut ctx, args),
         Command::Completions(_) => Ok(()),
     }
 }

@@ -8,15 +8,16 @@ use rusqlite::{Connection, params};
 /// Appends an event using `conn` (normally an open transaction).
 pub(super) fn insert_event(conn: &Connection, e: &Event) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO events (at, event, outcome, actor, target, os_user)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (at, event, outcome, actor, target, os_user, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             e.at,
             e.kind.as_str(),
             e.outcome,
             e.actor,
             e.target,
-            e.os_user
+            e.os_user,
+            e.detail
         ],
     )?;
     Ok(())
@@ -41,7 +42,7 @@ impl Store {
         mut f: impl FnMut(EventRecord) -> Result<()>,
     ) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT at, event, outcome, actor, target, os_user FROM events
+            "SELECT at, event, outcome, actor, target, os_user, detail FROM events
              WHERE ?1 IS NULL OR actor = ?1 OR target = ?1
              ORDER BY id DESC LIMIT ?2",
         )?;
@@ -55,6 +56,7 @@ impl Store {
                 actor: row.get(3)?,
                 target: row.get(4)?,
                 os_user: row.get(5)?,
+                detail: row.get(6)?,
             })?;
         }
         Ok(())

@@ -45,10 +45,21 @@ const MIGRATIONS: &[M<'static>] = &[
     CREATE INDEX events_actor ON events(actor);
     CREATE INDEX events_target ON events(target);",
     ),
+    // Admin locks, settings stored in the database, and a detail on events
+    // (a setting's new value, a lock's reason, a role change).
+    M::up(
+        "ALTER TABLE users ADD COLUMN admin_locked_at INTEGER;
+    ALTER TABLE users ADD COLUMN lock_reason TEXT;
+    ALTER TABLE events ADD COLUMN detail TEXT;
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;",
+    ),
 ];
 
 /// Every table any migration creates; a database with others is not ours.
-pub const KNOWN_TABLES: &[&str] = &["users", "sessions", "events"];
+pub const KNOWN_TABLES: &[&str] = &["users", "sessions", "events", "settings"];
 
 /// The schema version this build creates and understands.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -2,7 +2,9 @@
 
 use super::Store;
 use super::events::insert_event;
-use super::users::{ACCOUNT_COLUMNS, PasswordProof, account_from_row, apply_success};
+use super::users::{
+    ACCOUNT_COLUMN_COUNT, ACCOUNT_COLUMNS, PasswordProof, account_from_row, apply_success,
+};
 use crate::account::Account;
 use crate::audit::Event;
 use crate::error::Result;
@@ -96,11 +98,12 @@ impl Store {
                 ),
                 [token_digest],
                 |row| {
+                    let n = ACCOUNT_COLUMN_COUNT;
                     let session = SessionRow {
-                        id: row.get(8)?,
-                        created_at: row.get(9)?,
-                        expires_at: row.get(10)?,
-                        last_used_at: row.get(11)?,
+                        id: row.get(n)?,
+                        created_at: row.get(n + 1)?,
+                        expires_at: row.get(n + 2)?,
+                        last_used_at: row.get(n + 3)?,
                     };
                     Ok((session, account_from_row(row)?))
                 },

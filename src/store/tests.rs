@@ -18,6 +18,7 @@ fn event(kind: EventKind, at: Timestamp, target: &str) -> Event {
         actor: None,
         target: Some(target.to_string()),
         os_user: "tester".to_string(),
+        detail: None,
     }
 }
 

@@ -3,7 +3,9 @@
 use super::Store;
 use super::events::insert_event;
 use super::sessions::{ACTIVE_SESSION, NewSessionRow, insert_session_row};
-use crate::account::{Account, DetailChange, Details, DisplayName, Email, Role, Username};
+use crate::account::{
+    Account, AdminLock, DetailChange, Details, DisplayName, Email, Role, Username,
+};
 use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::settings::{FailedLogins, Refusal, Settings};
@@ -11,11 +13,16 @@ use crate::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
 /// Columns read into an [`Account`], in `account_from_row`'s order.
-pub(super) const ACCOUNT_COLUMNS: &str =
-    "users.id, username, name, email, role, users.created_at, last_login_at, password_changed_at";
+pub(super) const ACCOUNT_COLUMNS: &str = "users.id, username, name, email, role, users.created_at,
+     last_login_at, password_changed_at, failed_logins, locked_until, admin_locked_at, lock_reason";
+
+/// How many columns [`ACCOUNT_COLUMNS`] selects: the index of the first
+/// column after them.
+pub(super) const ACCOUNT_COLUMN_COUNT: usize = 12;
 
 pub(super) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
     let role: String = row.get(4)?;
+    let admin_locked_at: Option<Timestamp> = row.get(10)?;
     Ok(Account {
         id: row.get(0)?,
         username: Username::from_stored(row.get(1)?),
@@ -27,6 +34,16 @@ pub(super) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         created_at: row.get(5)?,
         last_login_at: row.get(6)?,
         password_changed_at: row.get(7)?,
+        failed_logins: row.get(8)?,
+        locked_until: row.get(9)?,
+        admin_lock: admin_locked_at
+            .map(|at| -> rusqlite::Result<AdminLock> {
+                Ok(AdminLock {
+                    at,
+                    reason: row.get(11)?,
+                })
+            })
+            .transpose()?,
     })
 }
 
@@ -73,6 +90,9 @@ impl Store {
             created_at: now,
             last_login_at: None,
             password_changed_at: now,
+            failed_logins: 0,
+            locked_until: None,
+            admin_lock: None,
         })
     }
 
@@ -95,7 +115,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM users WHERE username = ?1"),
                 [username.as_str()],
-                |row| Ok((account_from_row(row)?, row.get(8)?)),
+                |row| Ok((account_from_row(row)?, row.get(ACCOUNT_COLUMN_COUNT)?)),
             )
             .optional()?)
     }
@@ -175,7 +195,7 @@ impl Store {
         ))?;
         let mut rows = stmt.query(named_params! {":now": now, ":idle": idle_secs})?;
         while let Some(row) = rows.next()? {
-            f(account_from_row(row)?, row.get(8)?)?;
+            f(account_from_row(row)?, row.get(ACCOUNT_COLUMN_COUNT)?)?;
         }
         Ok(())
     }
@@ -249,29 +269,85 @@ impl Store {
     /// Deletes an account and its sessions. Refuses to delete the last admin.
     pub fn delete_user(&mut self, id: i64, event: &Event) -> Result<()> {
         let tx = self.write()?;
-        let role: Option<String> = tx
-            .query_row("SELECT role FROM users WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        match role.as_deref() {
-            None => return Err(Error::NoSuchUser(format!("#{id}"))),
-            Some("admin") => {
-                let admins: i64 =
-                    tx.query_row("SELECT count(*) FROM users WHERE role = 'admin'", [], |r| {
-                        r.get(0)
-                    })?;
-                if admins <= 1 {
-                    return Err(Error::Invalid(
-                        "cannot delete the last admin account: make another account an admin first"
-                            .to_string(),
-                    ));
-                }
-            }
-            Some(_) => {}
-        }
+        ensure_other_admin(&tx, id, "delete")?;
         tx.execute("DELETE FROM users WHERE id = ?1", [id])?;
         insert_event(&tx, event)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Changes an account's role; refuses to demote the last admin.
+    pub fn set_role(&mut self, id: i64, role: Role, event: &Event) -> Result<()> {
+        let tx = self.write()?;
+        if role != Role::Admin {
+            ensure_other_admin(&tx, id, "demote")?;
+        }
+        tx.execute(
+            "UPDATE users SET role = ?1 WHERE id = ?2",
+            params![role.as_str(), id],
+        )?;
+        insert_event(&tx, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Locks an account until unlocked and revokes all its sessions; returns
+    /// how many were revoked. Refuses to lock the last admin.
+    pub fn lock_user(&mut self, id: i64, reason: Option<&str>, event: &Event) -> Result<usize> {
+        let tx = self.write()?;
+        ensure_other_admin(&tx, id, "lock")?;
+        tx.execute(
+            "UPDATE users SET admin_locked_at = coalesce(admin_locked_at, ?1), lock_reason = ?2
+             WHERE id = ?3",
+            params![event.at, reason, id],
+        )?;
+        let revoked = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        insert_event(&tx, event)?;
+        tx.commit()?;
+        Ok(revoked)
+    }
+
+    /// Clears an admin lock, a timed lockout and the failure count.
+    pub fn unlock_user(&mut self, id: i64, event: &Event) -> Result<()> {
+        let tx = self.write()?;
+        let changed = tx.execute(
+            "UPDATE users SET admin_locked_at = NULL, lock_reason = NULL, locked_until = NULL,
+                 failed_logins = 0, lockouts = 0
+             WHERE id = ?1",
+            [id],
+        )?;
+        if changed == 0 {
+            return Err(Error::NoSuchUser(format!("#{id}")));
+        }
+        insert_event(&tx, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Refuses to `action` (delete, demote, lock) the account `id` if it is an
+/// admin and no other unlocked admin would remain to manage the rest.
+fn ensure_other_admin(tx: &Connection, id: i64, action: &str) -> Result<()> {
+    let role: Option<String> = tx
+        .query_row("SELECT role FROM users WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    match role.as_deref() {
+        None => Err(Error::NoSuchUser(format!("#{id}"))),
+        Some("admin") => {
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM users
+                 WHERE role = 'admin' AND id != ?1 AND admin_locked_at IS NULL",
+                [id],
+                |r| r.get(0),
+            )?;
+            if others == 0 {
+                return Err(Error::Invalid(format!(
+                    "cannot {action} the last admin account: make another account an admin first"
+                )));
+            }
+            Ok(())
+        }
+        Some(_) => Ok(()),
     }
 }
 
@@ -289,14 +365,16 @@ pub struct PasswordProof<'a> {
 
 /// Clears the failure record and stores any upgraded hash, inside `tx`,
 /// provided the account still has the hash the password was checked
-/// against. If it changed meanwhile (an admin reset it, say), the password
-/// that was checked is no longer the password: the check fails and nothing
-/// is written, so neither an old password nor an upgrade of it survives.
+/// against and is not locked by an admin. If the hash changed meanwhile (an
+/// admin reset it, say), the password that was checked is no longer the
+/// password; if an admin locked the account during the check, it must not
+/// open. Either way the check fails and nothing is written, so neither an
+/// old password nor an upgrade of it survives.
 pub(super) fn apply_success(tx: &Connection, proof: &PasswordProof<'_>) -> Result<()> {
     let changed = tx.execute(
         "UPDATE users SET failed_logins = 0, lockouts = 0, locked_until = NULL,
              password_hash = coalesce(?1, password_hash)
-         WHERE id = ?2 AND password_hash = ?3",
+         WHERE id = ?2 AND password_hash = ?3 AND admin_locked_at IS NULL",
         params![proof.upgraded_hash, proof.user_id, proof.verified_hash],
     )?;
     if changed == 0 {
@@ -307,13 +385,15 @@ pub(super) fn apply_success(tx: &Connection, proof: &PasswordProof<'_>) -> Resul
 
 fn read_failed_logins(tx: &Connection, id: i64) -> Result<FailedLogins> {
     Ok(tx.query_row(
-        "SELECT failed_logins, lockouts, locked_until FROM users WHERE id = ?1",
+        "SELECT failed_logins, lockouts, locked_until, admin_locked_at IS NOT NULL
+         FROM users WHERE id = ?1",
         [id],
         |r| {
             Ok(FailedLogins {
                 count: r.get(0)?,
                 locks: r.get(1)?,
                 locked_until: r.get(2)?,
+                locked_by_admin: r.get(3)?,
             })
         },
     )?)

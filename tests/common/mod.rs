@@ -119,6 +119,17 @@ impl TestEnv {
         self.db().query_row(sql, [], |r| r.get(0)).expect(sql)
     }
 
+    /// One column of `user`'s row; `column` is a literal from a test.
+    pub fn user_column<T: rusqlite::types::FromSql>(&self, column: &str, user: &str) -> T {
+        self.db()
+            .query_row(
+                &format!("SELECT {column} FROM users WHERE username = ?1"),
+                [user],
+                |r| r.get(0),
+            )
+            .expect(column)
+    }
+
     pub fn session_token(&self) -> String {
         std::fs::read_to_string(self.session_path()).expect("session file")
     }
