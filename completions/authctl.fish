@@ -43,16 +43,19 @@ complete -c authctl -n "__fish_authctl_needs_command" -f -a "log" -d 'Show the a
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "role" -d 'Make an account an admin or a user (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "lock" -d 'Lock an account until unlocked and revoke its sessions (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "unlock" -d 'Clear an account\'s lock, timed lockout and failed-login count (admin)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "config" -d 'Show or change settings stored in the database (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand register" -l email -d 'Email address' -r
 complete -c authctl -n "__fish_authctl_using_subcommand register" -l name -d 'Display name' -r
+complete -c authctl -n "__fish_authctl_using_subcommand register" -l role -d 'Role of the new account (admin needs an admin session)' -r -f -a "admin\t'Manages every account'
+user\t'Manages only itself'"
 complete -c authctl -n "__fish_authctl_using_subcommand register" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand register" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand register" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c authctl -n "__fish_authctl_using_subcommand register" -l json -d 'Print machine-readable JSON on stdout'
-complete -c authctl -n "__fish_authctl_using_subcommand register" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand login" -l ttl -d 'Session lifetime, like 90s, 30m, 8h or 7d (at most 30d)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand login" -l ttl -d 'Session lifetime, like 90s, 30m, 8h or 7d [default: the session.ttl setting, 24h; at most session.max_ttl, 30d]' -r
 complete -c authctl -n "__fish_authctl_using_subcommand login" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand login" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -116,23 +119,51 @@ complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l db -d 'Accoun
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -f -a "list" -d 'Every setting and its value'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -f -a "get" -d 'One setting\'s value'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -f -a "set" -d 'Change a setting (applies to every later command)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from list get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from list" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from list" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from get" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from get" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from set" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from set" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every setting and its value'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'One setting\'s value'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting (applies to every later command)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "login" -d 'Log in and save a session token in the config directory'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "logout" -d 'End the current session and remove the token file'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "whoami" -d 'Print the logged-in username'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "show" -d 'Show an account\'s details'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "list" -d 'List all accounts (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "update" -d 'Change an account\'s email or display name'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "delete" -d 'Delete an account and all its sessions'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "log" -d 'Show the audit log, newest first (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "role" -d 'Make an account an admin or a user (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "lock" -d 'Lock an account until unlocked and revoke its sessions (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "unlock" -d 'Clear an account\'s lock, timed lockout and failed-login count (admin)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "register" -d 'Create an account (the first account ever created is an admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "login" -d 'Log in and save a session token in the config directory'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "logout" -d 'End the current session and remove the token file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "whoami" -d 'Print the logged-in username'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "show" -d 'Show an account\'s details'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "list" -d 'List all accounts (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "update" -d 'Change an account\'s email or display name'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "delete" -d 'Delete an account and all its sessions'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "log" -d 'Show the audit log, newest first (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "role" -d 'Make an account an admin or a user (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "lock" -d 'Lock an account until unlocked and revoke its sessions (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "unlock" -d 'Clear an account\'s lock, timed lockout and failed-login count (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "config" -d 'Show or change settings stored in the database (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Every setting and its value'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'One setting\'s value'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change a setting (applies to every later command)'

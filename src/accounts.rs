@@ -7,11 +7,12 @@ use crate::account::{
     escape_for_terminal,
 };
 use crate::audit::{self, Event, EventKind, EventRecord};
+use crate::duration::{as_secs, format_secs};
 use crate::error::{Error, Result};
 use crate::password::{self, Password};
 use crate::policy::{self, PolicyContext};
-use crate::settings::{Refusal, Settings};
-use crate::store::{NewSessionRow, PasswordProof, Store};
+use crate::settings::{Refusal, Registration, SettingKey, SettingValue, Settings};
+use crate::store::{NewSessionRow, NewUserRow, PasswordProof, Store};
 use crate::time::{self, Timestamp, rfc3339};
 use crate::token::SessionToken;
 use std::time::Duration;
@@ -123,6 +124,53 @@ impl Accounts {
         }
     }
 
+    /// A service with the settings stored in the database (see
+    /// [`Accounts::set_setting`]) over the defaults.
+    pub fn open(store: Store) -> Result<Self> {
+        let settings = store.load_settings().map_err(|e| {
+            Error::DatabaseUnusable(format!("the stored settings are not usable: {e}"))
+        })?;
+        Ok(Accounts {
+            settings,
+            ..Accounts::new(store)
+        })
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Changes a setting (see [`SettingKey`] for the keys and their
+    /// limits); it applies to every later command. Returns the value as
+    /// stored.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<SettingValue> {
+        let key = SettingKey::parse(key)?;
+        let stored = self.settings.set(key, value)?.get(key).to_string();
+        let event = Event {
+            detail: Some(format!("{key}={stored}")),
+            ..self.event_for(EventKind::SettingChanged, "success")
+        };
+        self.settings = self.store.change_setting(key, &stored, &event)?;
+        Ok(self.settings.get(key))
+    }
+
+    /// The lifetime of a new session: `requested`, or `session.ttl`; at
+    /// most `session.max_ttl`.
+    pub fn session_ttl(&self, requested: Option<Duration>) -> Result<Duration> {
+        let max = self.settings.session_max_ttl_secs;
+        match requested {
+            None => Ok(Duration::from_secs(
+                self.settings.session_ttl_secs.unsigned_abs(),
+            )),
+            Some(ttl) if as_secs(ttl) <= max => Ok(ttl),
+            Some(_) => Err(Error::Invalid(format!(
+                "the longest session is {} (session.max_ttl)",
+                format_secs(max)
+            ))),
+        }
+    }
+
     /// Replaces the clock (for tests of expiry and lockout).
     pub fn with_clock(mut self, clock: fn() -> Timestamp) -> Self {
         self.clock = clock;
@@ -185,19 +233,76 @@ impl Accounts {
         policy::check(password, self.settings.password_min_chars, ctx)
     }
 
-    /// Creates an account (an admin if it is the first).
+    /// Creates an account with the role `user` (an admin if it is the
+    /// first), as anyone may while registration is open.
     pub fn register(
         &mut self,
         username: &Username,
         details: &Details,
         password: &Password,
     ) -> Result<Account> {
+        self.register_as(username, details, password, Role::User, None)
+    }
+
+    /// Why `by` may not create an account of `role` (unless it is the very
+    /// first): only an admin creates admins, or anyone at all while the
+    /// `registration` setting is `admin`.
+    fn registration_refusal(&self, role: Role, by: Option<&Session>) -> Option<&'static str> {
+        if by.is_some_and(Session::is_admin) {
+            None
+        } else if role == Role::Admin {
+            Some("permission denied: only an admin can create an admin account")
+        } else if self.settings.registration == Registration::Admin {
+            Some(
+                "permission denied: registration is limited to admins (setting registration = admin)",
+            )
+        } else {
+            None
+        }
+    }
+
+    /// Fails as [`Accounts::register_as`] would for reasons known before a
+    /// password is asked for: the caller may not register, or the username
+    /// is taken.
+    pub fn ensure_may_register(
+        &self,
+        username: &Username,
+        role: Role,
+        by: Option<&Session>,
+    ) -> Result<()> {
+        if let Some(why) = self.registration_refusal(role, by)
+            && self.store.has_users()?
+        {
+            return Err(Error::PermissionDenied(why.to_string()));
+        }
+        self.ensure_username_free(username)
+    }
+
+    /// Creates an account of `role` on behalf of `by` (the caller's session,
+    /// if any). The first account ever is an admin whoever creates it.
+    pub fn register_as(
+        &mut self,
+        username: &Username,
+        details: &Details,
+        password: &Password,
+        role: Role,
+        by: Option<&Session>,
+    ) -> Result<Account> {
+        self.ensure_may_register(username, role, by)?;
         let email = details.email.as_ref().map(Email::as_str);
         let name = details.name.as_ref().map(DisplayName::as_str);
         self.check_new_password(password, username, email, name)?;
         let hash = self.settings.hash.hash(password)?;
+        let row = NewUserRow {
+            username,
+            name,
+            email,
+            role,
+            password_hash: &hash,
+        };
         let event = self.event(EventKind::Register, "success", username);
-        self.store.insert_user(username, details, &hash, &event)
+        let refusal = self.registration_refusal(role, by);
+        self.store.insert_user(&row, refusal, &event)
     }
 
     /// Checks a username and password, counting failures toward a lockout.
@@ -229,6 +334,7 @@ impl Accounts {
         replacing: Option<&SessionToken>,
     ) -> Result<NewSession> {
         let (account, verified) = self.verify_password(username, password)?;
+        let ttl = self.session_ttl(Some(ttl))?;
         let token = SessionToken::generate()?;
         let now = self.now();
         let expires_at = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));

@@ -75,6 +75,9 @@ pub enum Command {
     Lock(LockArgs),
     /// Clear an account's lock, timed lockout and failed-login count (admin)
     Unlock(UnlockArgs),
+    /// Show or change settings stored in the database (admin)
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -93,6 +96,9 @@ pub struct RegisterArgs {
     /// Read the password from the first line of standard input
     #[arg(long)]
     pub password_stdin: bool,
+    /// Role of the new account (admin needs an admin session)
+    #[arg(long, value_name = "ROLE", default_value = "user")]
+    pub role: RoleName,
 }
 
 /// Arguments of `login`.
@@ -103,9 +109,10 @@ pub struct LoginArgs {
     /// Read the password from the first line of standard input
     #[arg(long)]
     pub password_stdin: bool,
-    /// Session lifetime, like 90s, 30m, 8h or 7d (at most 30d)
-    #[arg(long, value_name = "DURATION", default_value = "24h")]
-    pub ttl: String,
+    /// Session lifetime, like 90s, 30m, 8h or 7d [default: the session.ttl
+    /// setting, 24h; at most session.max_ttl, 30d]
+    #[arg(long, value_name = "DURATION")]
+    pub ttl: Option<String>,
 }
 
 /// Arguments of `verify`.
@@ -224,6 +231,38 @@ pub struct LockArgs {
 pub struct UnlockArgs {
     /// Account to unlock
     pub username: String,
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Every setting and its value
+    List,
+    /// One setting's value
+    Get {
+        /// password.min_length, lockout.threshold, lockout.duration,
+        /// session.ttl, session.max_ttl, registration, hash.memory_kib,
+        /// hash.iterations or hash.parallelism
+        key: String,
+    },
+    /// Change a setting (applies to every later command)
+    #[command(after_help = "\
+Keys and limits:
+  password.min_length  8-1024 characters (default 15)
+  lockout.threshold    1-100 failed logins (default 5)
+  lockout.duration     first lock, 1s-24h; doubles per lock up to 24h (default 15m)
+  session.ttl          session lifetime when login has no --ttl (default 24h)
+  session.max_ttl      longest --ttl, up to 365d (default 30d)
+  registration         open, or admin: only admins create accounts (default open)
+  hash.memory_kib      Argon2id memory, 19456-4194304 KiB (default 65536)
+  hash.iterations      Argon2id passes, 2-100 (default 3)
+  hash.parallelism     Argon2id lanes, 1-64 (default 4)")]
+    Set {
+        /// The setting's name
+        key: String,
+        /// Its new value
+        value: String,
+    },
 }
 
 /// Arguments of `completions`.

@@ -1,31 +1,38 @@
-//! Session lifetimes given on the command line (`90s`, `30m`, `8h`, `7d`).
+//! Durations typed by people (`90s`, `30m`, `8h`, `7d`) and shown back the
+//! same way.
 
 use crate::error::{Error, Result};
 use std::time::Duration;
 
-/// The default session lifetime.
-pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(24 * 3600);
-/// The longest lifetime a session may be given.
-pub const MAX_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
-
-/// Parses a session lifetime: a positive duration of at most 30 days.
-pub fn parse_ttl(text: &str) -> Result<Duration> {
-    let ttl = humantime::parse_duration(text.trim()).map_err(|e| {
+/// Parses a positive duration: a number and a unit, like `90s` or `7d`.
+pub fn parse_duration(text: &str) -> Result<Duration> {
+    let parsed = humantime::parse_duration(text.trim()).map_err(|e| {
         Error::Invalid(format!(
             "invalid duration {text:?}: {e} (use a number and a unit, like 90s, 30m, 8h or 7d)"
         ))
     })?;
-    if ttl.as_secs() == 0 {
+    if parsed.as_secs() == 0 {
         return Err(Error::Invalid(format!(
             "invalid duration {text:?}: must be at least one second"
         )));
     }
-    if ttl > MAX_SESSION_TTL {
-        return Err(Error::Invalid(format!(
-            "invalid duration {text:?}: the longest session is 30 days"
-        )));
+    Ok(parsed)
+}
+
+/// Seconds as the largest unit that divides them exactly: `15m`, `24h`,
+/// `30d` (days from two days up, so a day reads as `24h`).
+pub fn format_secs(secs: i64) -> String {
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs != 0 && secs % size == 0 && (unit != "d" || secs >= 2 * size) {
+            return format!("{}{unit}", secs / size);
+        }
     }
-    Ok(ttl)
+    format!("{secs}s")
+}
+
+/// A duration in whole seconds, as stored.
+pub fn as_secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
@@ -34,20 +41,35 @@ mod tests {
 
     #[test]
     fn accepts_common_units() {
-        assert_eq!(parse_ttl("90s").ok(), Some(Duration::from_secs(90)));
-        assert_eq!(parse_ttl("30m").ok(), Some(Duration::from_secs(1800)));
-        assert_eq!(parse_ttl("8h").ok(), Some(Duration::from_secs(8 * 3600)));
-        assert_eq!(parse_ttl("7d").ok(), Some(Duration::from_secs(7 * 86400)));
-        assert_eq!(parse_ttl("30d").ok(), Some(MAX_SESSION_TTL));
+        assert_eq!(parse_duration("90s").ok(), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m").ok(), Some(Duration::from_secs(1800)));
+        assert_eq!(
+            parse_duration("8h").ok(),
+            Some(Duration::from_secs(8 * 3600))
+        );
+        assert_eq!(
+            parse_duration("7d").ok(),
+            Some(Duration::from_secs(7 * 86400))
+        );
     }
 
     #[test]
-    fn rejects_zero_garbage_and_too_long() {
-        for bad in ["0s", "", "abc", "5", "-1h", "31d", "1y"] {
+    fn rejects_zero_and_garbage() {
+        for bad in ["0s", "", "abc", "5", "-1h"] {
             assert!(
-                matches!(parse_ttl(bad), Err(Error::Invalid(_))),
+                matches!(parse_duration(bad), Err(Error::Invalid(_))),
                 "{bad:?} accepted"
             );
         }
+    }
+
+    #[test]
+    fn formats_in_the_largest_exact_unit() {
+        assert_eq!(format_secs(900), "15m");
+        assert_eq!(format_secs(86_400), "24h");
+        assert_eq!(format_secs(2 * 86_400), "2d");
+        assert_eq!(format_secs(90), "90s");
+        assert_eq!(format_secs(5400), "90m");
+        assert_eq!(format_secs(0), "0s");
     }
 }

@@ -236,6 +236,25 @@ impl Printer {
             out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
             return Ok(());
         }
+        let mut table = self.table_with_header(header);
+        for_each(&mut |record| {
+            add_sanitized_row(&mut table, &to_row(&record));
+            Ok(())
+        })?;
+        self.table_out(&table)
+    }
+
+    /// A table of text rows under `header` (always a table: the caller
+    /// handles `--json`).
+    pub fn rows(&self, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
+        let mut table = self.table_with_header(header);
+        for row in rows {
+            add_sanitized_row(&mut table, &row);
+        }
+        self.table_out(&table)
+    }
+
+    fn table_with_header(&self, header: &[&str]) -> Table {
         let mut table = self.table();
         table.set_header(
             header
@@ -243,16 +262,7 @@ impl Printer {
                 .map(|h| self.header_cell(h))
                 .collect::<Vec<_>>(),
         );
-        for_each(&mut |record| {
-            table.add_row(
-                to_row(&record)
-                    .iter()
-                    .map(|c| sanitize(c).into_owned())
-                    .collect::<Vec<_>>(),
-            );
-            Ok(())
-        })?;
-        self.table_out(&table)
+        table
     }
 
     /// Writes a table whose cells were sanitized as they were added.
@@ -281,6 +291,15 @@ impl Printer {
             cell
         }
     }
+}
+
+fn add_sanitized_row(table: &mut Table, cells: &[String]) {
+    table.add_row(
+        cells
+            .iter()
+            .map(|c| sanitize(c).into_owned())
+            .collect::<Vec<_>>(),
+    );
 }
 
 /// A visitor over records, as the library's `for_each_*` methods take it.

@@ -97,14 +97,18 @@ fn ttl_is_applied_and_validated() {
         env.count("SELECT expires_at - created_at FROM sessions"),
         7 * 86400
     );
-    for bad in ["31d", "soon", "0s"] {
+    for (bad, why) in [
+        ("31d", "the longest session is 30d"),
+        ("soon", "invalid duration"),
+        ("0s", "invalid duration"),
+    ] {
         assert_error(
             env.run(
                 &["login", "alice", "--password-stdin", "--ttl", bad],
                 &format!("{PW}\n"),
             ),
             11,
-            "invalid duration",
+            why,
         );
     }
     // Default: 24 hours.

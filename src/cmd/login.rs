@@ -6,12 +6,13 @@ use crate::exit::UsageError;
 use crate::prompt::Input;
 use anyhow::Result;
 use authctl::Username;
-use authctl::duration::parse_ttl;
+use authctl::duration::parse_duration;
 use authctl::time::rfc3339;
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
-    let ttl = parse_ttl(&args.ttl)?;
+    let requested = args.ttl.as_deref().map(parse_duration).transpose()?;
+    let ttl = ctx.accounts.session_ttl(requested)?;
     let input = Input::new(args.password_stdin);
     let typed = match (&args.username, args.password_stdin) {
         (Some(name), _) => name.clone(),

@@ -2,6 +2,7 @@
 //! prints through the [`Printer`]; none does the work itself.
 
 mod completions;
+mod config;
 mod delete;
 mod list;
 mod lock;
@@ -45,7 +46,8 @@ impl Context {
         let store =
             Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
         Ok(Context {
-            accounts: Accounts::new(store),
+            accounts: Accounts::open(store)
+                .with_context(|| format!("cannot use database {}", db.display()))?,
             session_file: SessionFile::in_dir(&config_dir),
             out: Printer::new(cli.json),
         })
@@ -108,6 +110,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Role(args) => role::run(&mut ctx, args),
         Command::Lock(args) => lock::run(&mut ctx, args),
         Command::Unlock(args) => unlock::run(&mut ctx, args),
+        Command::Config(command) => config::run(&mut ctx, command),
         Command::Completions(_) => Ok(()),
     }
 }

@@ -5,7 +5,7 @@ use crate::cli::RegisterArgs;
 use crate::output::AccountJson;
 use crate::prompt::Input;
 use anyhow::Result;
-use authctl::{Details, DisplayName, Email, Username};
+use authctl::{Details, DisplayName, Email, Role, Username};
 
 pub fn run(ctx: &mut Context, args: &RegisterArgs) -> Result<()> {
     let username = Username::parse(&args.username)?;
@@ -13,14 +13,19 @@ pub fn run(ctx: &mut Context, args: &RegisterArgs) -> Result<()> {
         email: args.email.as_deref().map(Email::parse).transpose()?,
         name: args.name.as_deref().map(DisplayName::parse).transpose()?,
     };
-    // Say a name is taken before asking for a password.
-    ctx.accounts.ensure_username_free(&username)?;
+    let role = Role::from(args.role);
+    let by = ctx.optional_session()?;
+    // Say a name is taken, or registering is not allowed, before asking for a password.
+    ctx.accounts
+        .ensure_may_register(&username, role, by.as_ref())?;
     let email = details.email.as_ref().map(Email::as_str);
     let name = details.name.as_ref().map(DisplayName::as_str);
     let password = Input::new(args.password_stdin).new_password("Password: ", |p| {
         ctx.accounts.check_new_password(p, &username, email, name)
     })?;
-    let account = ctx.accounts.register(&username, &details, &password)?;
+    let account = ctx
+        .accounts
+        .register_as(&username, &details, &password, role, by.as_ref())?;
     ctx.out.done(
         &AccountJson::new(&account, None),
         &format!(

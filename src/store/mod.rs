@@ -5,12 +5,13 @@
 mod events;
 mod schema;
 mod sessions;
+mod settings;
 mod users;
 
 use schema::KNOWN_TABLES;
 pub use schema::LATEST_VERSION;
 pub use sessions::{NewSessionRow, SessionRow};
-pub use users::PasswordProof;
+pub use users::{NewUserRow, PasswordProof};
 
 use crate::error::{Error, Result};
 use crate::fsutil::create_private_file;

@@ -1,7 +1,7 @@
 //! Store tests on in-memory and temporary databases.
 
 use super::*;
-use crate::account::{DetailChange, Details, DisplayName, Email, Role, Username};
+use crate::account::{DetailChange, DisplayName, Email, Role, Username};
 use crate::audit::{Event, EventKind};
 use crate::settings::{Refusal, Settings};
 use crate::time::Timestamp;
@@ -29,12 +29,23 @@ fn row(digest: &[u8], expires_at: Timestamp) -> NewSessionRow<'_> {
     }
 }
 
+/// A plain user row named `u` with `hash`.
+fn user_row<'a>(u: &'a Username, hash: &'a str) -> NewUserRow<'a> {
+    NewUserRow {
+        username: u,
+        name: None,
+        email: None,
+        role: Role::User,
+        password_hash: hash,
+    }
+}
+
 fn store_with(users: &[&str]) -> Store {
     let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
     for (i, u) in users.iter().enumerate() {
         let at = 1000 + i64::try_from(i).unwrap_or(0);
         let e = event(EventKind::Register, at, u);
-        if let Err(e) = store.insert_user(&name(u), &Details::default(), FAKE_HASH, &e) {
+        if let Err(e) = store.insert_user(&user_row(&name(u), FAKE_HASH), None, &e) {
             panic!("{e}");
         }
     }
@@ -82,9 +93,8 @@ fn first_user_is_admin_and_names_are_unique() -> Result<()> {
         Some(Role::User)
     );
     let dup = store.insert_user(
-        &name("bob"),
-        &Details::default(),
-        "h",
+        &user_row(&name("bob"), "h"),
+        None,
         &event(EventKind::Register, 5, "bob"),
     );
     assert!(matches!(dup, Err(Error::UserExists(u)) if u == "bob"));
@@ -308,7 +318,7 @@ fn reopening_keeps_data_and_schema_version() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
     let path = dir.path().join("users.db");
     let e = event(EventKind::Register, 1, "alice");
-    Store::open(&path)?.insert_user(&name("alice"), &Details::default(), "h", &e)?;
+    Store::open(&path)?.insert_user(&user_row(&name("alice"), "h"), None, &e)?;
     let store = Store::open(&path)?;
     assert!(store.find_user(&name("alice"))?.is_some());
     let version: i64 = store

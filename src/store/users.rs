@@ -3,9 +3,7 @@
 use super::Store;
 use super::events::insert_event;
 use super::sessions::{ACTIVE_SESSION, NewSessionRow, insert_session_row};
-use crate::account::{
-    Account, AdminLock, DetailChange, Details, DisplayName, Email, Role, Username,
-};
+use crate::account::{Account, AdminLock, DetailChange, DisplayName, Email, Role, Username};
 use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::settings::{FailedLogins, Refusal, Settings};
@@ -48,44 +46,31 @@ pub(super) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 impl Store {
-    /// Creates an account. The first account ever created is an admin.
+    /// Creates an account. The first account ever created is an admin,
+    /// whatever `row` asks; any later one is refused with `refusal` (a
+    /// permission error) if one is given. Deciding inside the write
+    /// transaction means two first registrations cannot both be first.
     pub fn insert_user(
         &mut self,
-        username: &Username,
-        details: &Details,
-        password_hash: &str,
+        row: &NewUserRow<'_>,
+        refusal: Option<&str>,
         event: &Event,
     ) -> Result<Account> {
         let now = event.at;
         let tx = self.write()?;
-        let any: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
-        let role = if any { Role::User } else { Role::Admin };
-        let inserted = tx.execute(
-            "INSERT INTO users (username, name, email, role, password_hash, created_at, password_changed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![
-                username.as_str(),
-                details.name.as_ref().map(DisplayName::as_str),
-                details.email.as_ref().map(Email::as_str),
-                role.as_str(),
-                password_hash,
-                now
-            ],
-        );
-        match inserted {
-            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                return Err(Error::UserExists(username.to_string()));
-            }
-            other => other?,
-        };
-        let id = tx.last_insert_rowid();
+        let first = !has_users(&tx)?;
+        if let (false, Some(why)) = (first, refusal) {
+            return Err(Error::PermissionDenied(why.to_string()));
+        }
+        let role = if first { Role::Admin } else { row.role };
+        let id = insert_user_row(&tx, &NewUserRow { role, ..*row }, now)?;
         insert_event(&tx, event)?;
         tx.commit()?;
         Ok(Account {
             id,
-            username: username.clone(),
-            name: details.name.as_ref().map(|n| n.as_str().to_string()),
-            email: details.email.as_ref().map(|e| e.as_str().to_string()),
+            username: row.username.clone(),
+            name: row.name.map(str::to_string),
+            email: row.email.map(str::to_string),
             role,
             created_at: now,
             last_login_at: None,
@@ -94,6 +79,11 @@ impl Store {
             locked_until: None,
             admin_lock: None,
         })
+    }
+
+    /// Whether any account exists.
+    pub fn has_users(&self) -> Result<bool> {
+        has_users(&self.conn)
     }
 
     /// Finds an account by username.
@@ -348,6 +338,55 @@ fn ensure_other_admin(tx: &Connection, id: i64, action: &str) -> Result<()> {
             Ok(())
         }
         Some(_) => Ok(()),
+    }
+}
+
+/// An account to create.
+#[derive(Debug, Clone, Copy)]
+pub struct NewUserRow<'a> {
+    /// Its username.
+    pub username: &'a Username,
+    /// Display name.
+    pub name: Option<&'a str>,
+    /// Email address.
+    pub email: Option<&'a str>,
+    /// Its role.
+    pub role: Role,
+    /// Its password hash (PHC string, or bcrypt for an import).
+    pub password_hash: &'a str,
+}
+
+fn has_users(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?)
+}
+
+/// Inserts an account row in `tx` at `now`; a taken username is
+/// [`Error::UserExists`].
+pub(super) fn insert_user_row(
+    tx: &Connection,
+    row: &NewUserRow<'_>,
+    now: Timestamp,
+) -> Result<i64> {
+    let inserted = tx.execute(
+        "INSERT INTO users (username, name, email, role, password_hash, created_at, password_changed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![
+            row.username.as_str(),
+            row.name,
+            row.email,
+            row.role.as_str(),
+            row.password_hash,
+            now
+        ],
+    );
+    match inserted {
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Err(Error::UserExists(row.username.to_string()))
+        }
+        other => {
+            other?;
+            Ok(tx.last_insert_rowid())
+        }
     }
 }
 

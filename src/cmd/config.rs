@@ -1,0 +1,46 @@
+//! `authctl config`: show and change the settings stored in the database.
+
+use super::Context;
+use crate::cli::ConfigCommand;
+use anyhow::Result;
+use authctl::settings::SettingKey;
+use serde_json::{Map, Value, json};
+
+pub fn run(ctx: &mut Context, command: &ConfigCommand) -> Result<()> {
+    ctx.session()?.require_admin("view or change settings")?;
+    match command {
+        ConfigCommand::List => {
+            let settings = ctx.accounts.settings();
+            let entries = SettingKey::ALL.map(|k| (k.as_str(), settings.get(k)));
+            if ctx.out.is_json() {
+                let object: Map<String, Value> = entries
+                    .iter()
+                    .map(|(k, v)| Ok((k.to_string(), serde_json::to_value(v)?)))
+                    .collect::<serde_json::Result<_>>()?;
+                ctx.out.json_value(&object)
+            } else {
+                let rows = entries
+                    .iter()
+                    .map(|(k, v)| vec![k.to_string(), v.to_string()]);
+                ctx.out.rows(&["key", "value"], rows)
+            }
+        }
+        ConfigCommand::Get { key } => {
+            let key = SettingKey::parse(key)?;
+            let value = ctx.accounts.settings().get(key);
+            if ctx.out.is_json() {
+                ctx.out
+                    .json_value(&json!({ "key": key.as_str(), "value": value }))
+            } else {
+                ctx.out.line(&value.to_string())
+            }
+        }
+        ConfigCommand::Set { key, value } => {
+            let stored = ctx.accounts.set_setting(key, value)?;
+            ctx.out.done(
+                &json!({ "key": key, "value": stored }),
+                &format!("{key} = {stored}"),
+            )
+        }
+    }
+}
