@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::password::{self, Password};
 use crate::policy::{self, PolicyContext};
 use crate::settings::{Refusal, Registration, SettingKey, SettingValue, Settings};
-use crate::store::{NewSessionRow, NewUserRow, PasswordProof, Store};
+use crate::store::{NewSessionRow, NewUserRow, PasswordProof, SessionRow, Store};
 use crate::time::{self, Timestamp, rfc3339};
 use crate::token::SessionToken;
 use std::time::Duration;
@@ -473,8 +473,7 @@ impl Accounts {
     pub fn logout(&mut self, session: &Session, everywhere: bool) -> Result<()> {
         let user = &session.account.username;
         if everywhere {
-            let event = self.event(EventKind::SessionRevoked, "success", user);
-            self.store.delete_sessions_of(session.account.id, &event)?;
+            self.revoke_all_sessions(&session.account)?;
         } else {
             let event = self.event(EventKind::Logout, "success", user);
             self.store.delete_session(session.id, &event)?;
@@ -493,6 +492,32 @@ impl Accounts {
     pub fn active_sessions(&self, account: &Account) -> Result<i64> {
         self.store
             .count_active_sessions(account.id, self.now(), self.settings.session_idle_secs)
+    }
+
+    /// An account's live sessions, oldest first.
+    pub fn sessions_of(&self, account: &Account) -> Result<Vec<SessionRow>> {
+        self.store
+            .active_sessions_of(account.id, self.now(), self.settings.session_idle_secs)
+    }
+
+    /// Revokes sessions by id, all or none, on behalf of `by`: an admin may
+    /// revoke anyone's, anyone else only their own (another account's
+    /// session is reported as missing). Returns each revoked id's account.
+    pub fn revoke_sessions(&mut self, by: &Session, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let owner = (!by.is_admin()).then_some(by.account.id);
+        let template = self.event_for(EventKind::SessionRevoked, "success");
+        self.store
+            .delete_sessions(ids, owner, |id, username| Event {
+                target: Some(username.to_string()),
+                detail: Some(format!("session {id}")),
+                ..template.clone()
+            })
+    }
+
+    /// Revokes every session of an account; returns how many there were.
+    pub fn revoke_all_sessions(&mut self, account: &Account) -> Result<usize> {
+        let event = self.event(EventKind::SessionRevoked, "success", &account.username);
+        self.store.delete_sessions_of(account.id, &event)
     }
 
     /// Calls `f` with every account in username order, with its count of

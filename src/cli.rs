@@ -13,7 +13,7 @@ Exit codes:
   3  authentication failed
   4  not logged in / session expired, revoked or unusable
   5  database busy
-  6  no such user
+  6  no such user or session
   7  account locked or disabled
   8  permission denied
   9  user already exists
@@ -75,6 +75,8 @@ pub enum Command {
     Lock(LockArgs),
     /// Clear an account's lock, timed lockout and failed-login count (admin)
     Unlock(UnlockArgs),
+    /// List sessions (yours, or as an admin anyone's), or revoke them
+    Sessions(SessionsArgs),
     /// Show or change settings stored in the database (admin)
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -231,6 +233,36 @@ pub struct LockArgs {
 pub struct UnlockArgs {
     /// Account to unlock
     pub username: String,
+}
+
+/// Arguments of `sessions`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SessionsArgs {
+    #[command(subcommand)]
+    pub command: Option<SessionsCommand>,
+    /// Whose sessions to list [default: yours]
+    pub username: Option<String>,
+}
+
+/// `sessions` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// Revoke sessions by id (as `authctl sessions` shows them), or with
+    /// --all every session of an account
+    Revoke(RevokeArgs),
+}
+
+/// Arguments of `sessions revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// Session ids; with --all, the account whose sessions to revoke
+    /// [default: yours]
+    #[arg(value_name = "ID|USER", required_unless_present = "all")]
+    pub targets: Vec<String>,
+    /// Revoke every session of the account
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `config` subcommands.

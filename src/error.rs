@@ -29,6 +29,9 @@ pub enum Error {
     /// The named account does not exist.
     #[error("no such user: {0}")]
     NoSuchUser(String),
+    /// No such session (or not one the caller may see).
+    #[error("no such session: {0}")]
+    NoSuchSession(String),
     /// The caller's session may not do this.
     #[error("{0}")]
     PermissionDenied(String),

@@ -45,7 +45,7 @@ impl Exit {
             Error::AuthenticationFailed => Exit::AuthenticationFailed,
             Error::NotLoggedIn(_) => Exit::NotLoggedIn,
             Error::Busy => Exit::Busy,
-            Error::NoSuchUser(_) => Exit::NoSuchUser,
+            Error::NoSuchUser(_) | Error::NoSuchSession(_) => Exit::NoSuchUser,
             Error::Locked(_) => Exit::Locked,
             Error::PermissionDenied(_) => Exit::PermissionDenied,
             Error::UserExists(_) => Exit::UserExists,

@@ -12,6 +12,7 @@ mod logout;
 mod passwd;
 mod register;
 mod role;
+mod sessions;
 mod show;
 mod unlock;
 mod update;
@@ -111,6 +112,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lock(args) => lock::run(&mut ctx, args),
         Command::Unlock(args) => unlock::run(&mut ctx, args),
         Command::Config(command) => config::run(&mut ctx, command),
+        Command::Sessions(args) => sessions::run(&mut ctx, args),
         Command::Completions(_) => Ok(()),
     }
 }

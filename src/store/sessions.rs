@@ -7,7 +7,7 @@ use super::users::{
 };
 use crate::account::Account;
 use crate::audit::Event;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension, named_params, params};
 
@@ -136,6 +136,65 @@ impl Store {
         insert_event(&tx, event)?;
         tx.commit()?;
         Ok(n)
+    }
+
+    /// An account's live sessions (see [`Store::count_active_sessions`]),
+    /// oldest first.
+    pub fn active_sessions_of(
+        &self,
+        user_id: i64,
+        now: Timestamp,
+        idle_secs: i64,
+    ) -> Result<Vec<SessionRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, created_at, expires_at, last_used_at FROM sessions
+             WHERE user_id = :user AND {ACTIVE_SESSION} ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(
+            named_params! {":user": user_id, ":now": now, ":idle": idle_secs},
+            |r| {
+                Ok(SessionRow {
+                    id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    expires_at: r.get(2)?,
+                    last_used_at: r.get(3)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Revokes the sessions `ids`, all or none: each must exist and, when
+    /// `owner` is given, belong to that account. `event_for(id, username)`
+    /// makes the audit event of each. Returns each id's account.
+    pub fn delete_sessions(
+        &mut self,
+        ids: &[i64],
+        owner: Option<i64>,
+        event_for: impl Fn(i64, &str) -> Event,
+    ) -> Result<Vec<(i64, String)>> {
+        let tx = self.write()?;
+        let mut revoked = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let found: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT users.id, username FROM sessions JOIN users ON users.id = user_id
+                     WHERE sessions.id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            // Someone else's session is reported exactly like a missing one.
+            let username = match found {
+                Some((user, name)) if owner.is_none_or(|o| o == user) => name,
+                _ => return Err(Error::NoSuchSession(id.to_string())),
+            };
+            tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+            insert_event(&tx, &event_for(id, &username))?;
+            revoked.push((id, username));
+        }
+        tx.commit()?;
+        Ok(revoked)
     }
 
     /// Counts an account's sessions that have neither expired nor been

@@ -1,0 +1,86 @@
+//! `authctl sessions`: list an account's sessions, or revoke some or all.
+
+use super::{Context, target};
+use crate::cli::{RevokeArgs, SessionsArgs, SessionsCommand};
+use crate::exit::UsageError;
+use anyhow::Result;
+use authctl::Session;
+use authctl::time::rfc3339;
+use serde_json::json;
+
+pub fn run(ctx: &mut Context, args: &SessionsArgs) -> Result<()> {
+    let session = ctx.session()?;
+    match &args.command {
+        None => list(ctx, &session, args.username.as_deref()),
+        Some(SessionsCommand::Revoke(revoke)) => self::revoke(ctx, &session, revoke),
+    }
+}
+
+fn list(ctx: &mut Context, session: &Session, named: Option<&str>) -> Result<()> {
+    let username = target(named, session)?;
+    session.require_self_or_admin(&username, "list the sessions of")?;
+    let account = ctx.accounts.account(&username)?;
+    let rows = ctx.accounts.sessions_of(&account)?;
+    if ctx.out.is_json() {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|s| {
+                json!({
+                    "id": s.id,
+                    "username": username.as_str(),
+                    "created_at": rfc3339(s.created_at),
+                    "expires_at": rfc3339(s.expires_at),
+                    "last_used_at": rfc3339(s.last_used_at),
+                    "current": s.id == session.id,
+                })
+            })
+            .collect();
+        return ctx.out.json_value(&list);
+    }
+    let header = ["id", "created", "expires", "last used", "current"];
+    ctx.out.rows(
+        &header,
+        rows.iter().map(|s| {
+            vec![
+                s.id.to_string(),
+                rfc3339(s.created_at),
+                rfc3339(s.expires_at),
+                rfc3339(s.last_used_at),
+                if s.id == session.id { "*" } else { "" }.to_string(),
+            ]
+        }),
+    )
+}
+
+fn revoke(ctx: &mut Context, session: &Session, args: &RevokeArgs) -> Result<()> {
+    let (revoked, own_current) = if args.all {
+        if args.targets.len() > 1 {
+            return Err(UsageError("--all takes at most one USER".to_string()).into());
+        }
+        let username = target(args.targets.first().map(String::as_str), session)?;
+        session.require_self_or_admin(&username, "revoke the sessions of")?;
+        let account = ctx.accounts.account(&username)?;
+        let n = ctx.accounts.revoke_all_sessions(&account)?;
+        (n, session.is_for(&username))
+    } else {
+        let ids = args
+            .targets
+            .iter()
+            .map(|t| {
+                t.parse::<i64>().map_err(|_| {
+                    UsageError(format!("invalid session id {t:?} (see `authctl sessions`)"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let revoked = ctx.accounts.revoke_sessions(session, &ids)?;
+        (revoked.len(), ids.contains(&session.id))
+    };
+    if own_current {
+        // This process's own token no longer opens anything.
+        ctx.session_file.remove()?;
+    }
+    ctx.out.done(
+        &json!({ "revoked": revoked }),
+        &format!("revoked {revoked} session(s)"),
+    )
+}

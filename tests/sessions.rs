@@ -1,0 +1,144 @@
+//! `authctl sessions`: listing and revoking sessions, through the binary.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn json_out(assert: &assert_cmd::assert::Assert) -> Value {
+    serde_json::from_str(&stdout(assert)).expect("JSON on stdout")
+}
+
+/// The ids of `user`'s sessions, oldest first.
+fn session_ids(env: &TestEnv, user: &str) -> Vec<i64> {
+    let db = env.db();
+    let mut stmt = db
+        .prepare(
+            "SELECT sessions.id FROM sessions JOIN users ON users.id = user_id
+             WHERE username = ?1 ORDER BY sessions.id",
+        )
+        .unwrap();
+    stmt.query_map([user], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_user_lists_their_own_sessions_and_sees_which_is_current() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    env.login_on_device("laptop", "bob", PW);
+    let ids = session_ids(&env, "bob");
+    assert_eq!(ids.len(), 2);
+
+    let out = env.run(&["--json", "sessions"], "").success();
+    let list = json_out(&out);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["id"], ids[0]);
+    assert_eq!(list[0]["current"], true, "the first login is this device's");
+    assert_eq!(list[1]["current"], false);
+    assert_eq!(list[0]["username"], "bob");
+    for key in ["created_at", "expires_at", "last_used_at"] {
+        assert!(list[0][key].as_str().unwrap().ends_with('Z'), "{key}");
+    }
+    // Ids are not secrets; the token never appears.
+    let token = env.session_token();
+    assert!(!stdout(&out).contains(token.trim()));
+
+    let table = stdout(&env.run(&["sessions"], "").success());
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "{table}");
+    assert!(lines[1].trim_end().ends_with('*'), "{table}");
+    assert!(!lines[2].trim_end().ends_with('*'), "{table}");
+
+    assert_error(env.run(&["sessions", "root"], ""), 8, "only an admin can");
+    env.run(&["logout"], "").success();
+    assert_error(env.run(&["sessions"], ""), 4, "not logged in");
+}
+
+#[test]
+fn an_admin_lists_and_revokes_anyones_sessions() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    env.login_on_device("laptop", "bob", PW);
+    env.login_on_device("admin", "root", PW);
+    let as_admin = |args: &[&str]| env.on_device("admin").args(args).assert();
+    let list = json_out(&as_admin(&["--json", "sessions", "bob"]).success());
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["current"] == false)
+    );
+
+    let out = as_admin(&["sessions", "revoke", "--all", "bob"]).success();
+    assert_eq!(stderr(&out), "revoked 2 session(s)\n");
+    assert!(session_ids(&env, "bob").is_empty());
+    assert_error(env.run(&["whoami"], ""), 4, "no longer valid");
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM events WHERE event = 'session_revoked'
+             AND actor = 'root' AND target = 'bob'"
+        ),
+        1
+    );
+    assert!(
+        env.session_path().exists(),
+        "not the admin's file to remove"
+    );
+}
+
+#[test]
+fn revoking_by_id_is_all_or_nothing_and_only_your_own() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    env.login_on_device("laptop", "bob", PW);
+    env.login_on_device("admin", "root", PW);
+    let bob = session_ids(&env, "bob");
+    let root = session_ids(&env, "root");
+
+    // Someone else's session looks exactly like a missing one.
+    for id in [root[0], 9999] {
+        assert_error(
+            env.run(
+                &["sessions", "revoke", &bob[1].to_string(), &id.to_string()],
+                "",
+            ),
+            6,
+            &format!("no such session: {id}"),
+        );
+    }
+    assert_eq!(session_ids(&env, "bob"), bob, "nothing was revoked");
+    assert_eq!(session_ids(&env, "root"), root);
+    assert_error(
+        env.run(&["sessions", "revoke", "laptop"], ""),
+        2,
+        "invalid session id",
+    );
+    assert_error(env.run(&["sessions", "revoke"], ""), 2, "required");
+
+    // The laptop's session goes; this one stays.
+    let out = env
+        .run(&["--json", "sessions", "revoke", &bob[1].to_string()], "")
+        .success();
+    assert_eq!(json_out(&out)["revoked"], 1);
+    env.run(&["whoami"], "").success().stdout("bob\n");
+    assert_error(
+        env.on_device("laptop").arg("whoami").assert(),
+        4,
+        "no longer valid",
+    );
+    let detail: String = env
+        .db()
+        .query_row(
+            "SELECT detail FROM events WHERE event = 'session_revoked'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(detail, format!("session {}", bob[1]));
+
+    // Revoking your current session also removes its file.
+    env.run(&["sessions", "revoke", &bob[0].to_string()], "")
+        .success();
+    assert!(!env.session_path().exists());
+}
