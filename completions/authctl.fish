@@ -35,7 +35,7 @@ complete -c authctl -n "__fish_authctl_needs_command" -f -a "logout" -d 'End the
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "whoami" -d 'Print the logged-in username'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "show" -d 'Show an account\'s details'
-complete -c authctl -n "__fish_authctl_needs_command" -f -a "list" -d 'List all accounts (admin)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "list" -d 'List accounts (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "update" -d 'Change an account\'s email or display name'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "delete" -d 'Delete an account and all its sessions'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
@@ -80,10 +80,17 @@ complete -c authctl -n "__fish_authctl_using_subcommand show" -l db -d 'Account 
 complete -c authctl -n "__fish_authctl_using_subcommand show" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand show" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand show" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l role -d 'Only accounts with this role' -r -f -a "admin\t'Manages every account'
+user\t'Manages only itself'"
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l sort -d 'Order: username, created (oldest first) or last-login (most recent first, never last)' -r -f -a "username\t'By username'
+created\t'Oldest account first'
+last-login\t'Most recent login first'"
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l limit -d 'Show at most this many accounts' -r
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l locked -d 'Only accounts locked now (by an admin or by failed logins)'
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l json -d 'Print machine-readable JSON on stdout'
-complete -c authctl -n "__fish_authctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand update" -l email -d 'New email address ("" clears it)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand update" -l name -d 'New display name ("" clears it)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand update" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
@@ -167,7 +174,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_see
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "whoami" -d 'Print the logged-in username'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "passwd" -d 'Change a password (yours, or as an admin anyone\'s)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "show" -d 'Show an account\'s details'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "list" -d 'List all accounts (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "list" -d 'List accounts (admin)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "update" -d 'Change an account\'s email or display name'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "delete" -d 'Delete an account and all its sessions'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'

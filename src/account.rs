@@ -269,6 +269,31 @@ impl Account {
     }
 }
 
+/// Which accounts a listing shows, in what order, how many.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountFilter {
+    /// Only accounts with this role.
+    pub role: Option<Role>,
+    /// Only accounts locked now (by an admin or by failed logins).
+    pub locked_only: bool,
+    /// The order.
+    pub sort: AccountSort,
+    /// At most this many.
+    pub limit: Option<u32>,
+}
+
+/// The order of a listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AccountSort {
+    /// By username.
+    #[default]
+    Username,
+    /// Oldest account first.
+    Created,
+    /// Most recent login first; accounts never logged in last.
+    LastLogin,
+}
+
 /// Optional details given when an account is created.
 #[derive(Debug, Clone, Default)]
 pub struct Details {

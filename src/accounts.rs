@@ -3,7 +3,7 @@
 //! the audit event for each. Front ends call these, never the store.
 
 use crate::account::{
-    Account, DetailChange, Details, DisplayName, Email, LockReason, Role, Username,
+    Account, AccountFilter, DetailChange, Details, DisplayName, Email, LockReason, Role, Username,
     escape_for_terminal,
 };
 use crate::audit::{self, Event, EventKind, EventRecord};
@@ -520,11 +520,15 @@ impl Accounts {
         self.store.delete_sessions_of(account.id, &event)
     }
 
-    /// Calls `f` with every account in username order, with its count of
-    /// live sessions, without loading them all.
-    pub fn for_each_account(&self, f: impl FnMut(Account, i64) -> Result<()>) -> Result<()> {
+    /// Calls `f` with each account `filter` selects, in its order, with its
+    /// count of live sessions, without loading them all.
+    pub fn for_each_account(
+        &self,
+        filter: &AccountFilter,
+        f: impl FnMut(Account, i64) -> Result<()>,
+    ) -> Result<()> {
         self.store
-            .for_each_user(self.now(), self.settings.session_idle_secs, f)
+            .for_each_user(filter, self.now(), self.settings.session_idle_secs, f)
     }
 
     /// Calls `f` with audit events newest first, optionally only those

@@ -1,7 +1,7 @@
 //! Command-line interface: global flags and one subcommand enum. The `///`
 //! comments are the help text.
 
-use authctl::Role;
+use authctl::{AccountSort, Role};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -59,8 +59,8 @@ pub enum Command {
     Passwd(PasswdArgs),
     /// Show an account's details
     Show(ShowArgs),
-    /// List all accounts (admin)
-    List,
+    /// List accounts (admin)
+    List(ListArgs),
     /// Change an account's email or display name
     Update(UpdateArgs),
     /// Delete an account and all its sessions
@@ -152,6 +152,45 @@ pub struct PasswdArgs {
 pub struct ShowArgs {
     /// Account to show [default: the logged-in user]
     pub username: Option<String>,
+}
+
+/// Arguments of `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only accounts with this role
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<RoleName>,
+    /// Only accounts locked now (by an admin or by failed logins)
+    #[arg(long)]
+    pub locked: bool,
+    /// Order: username, created (oldest first) or last-login (most recent
+    /// first, never last)
+    #[arg(long, value_name = "KEY", default_value = "username")]
+    pub sort: SortKey,
+    /// Show at most this many accounts
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+/// The orders `list --sort` offers.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortKey {
+    /// By username
+    Username,
+    /// Oldest account first
+    Created,
+    /// Most recent login first
+    LastLogin,
+}
+
+impl From<SortKey> for AccountSort {
+    fn from(key: SortKey) -> AccountSort {
+        match key {
+            SortKey::Username => AccountSort::Username,
+            SortKey::Created => AccountSort::Created,
+            SortKey::LastLogin => AccountSort::LastLogin,
+        }
+    }
 }
 
 /// Arguments of `update`.

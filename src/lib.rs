@@ -21,7 +21,8 @@ pub mod time;
 pub mod token;
 
 pub use account::{
-    Account, AccountStatus, DetailChange, Details, DisplayName, Email, LockReason, Role, Username,
+    Account, AccountFilter, AccountSort, AccountStatus, DetailChange, Details, DisplayName, Email,
+    LockReason, Role, Username,
 };
 pub use accounts::{Accounts, NewSession, PasswordChange, Session};
 pub use error::{Error, Result};

@@ -6,7 +6,7 @@ use anyhow::Result;
 use authctl::audit::EventRecord;
 use authctl::time::{Timestamp, now, rfc3339};
 use authctl::{Account, AccountStatus};
-use comfy_table::{Attribute, Cell, Table, presets};
+use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 
@@ -275,6 +275,8 @@ impl Printer {
         let mut table = Table::new();
         if self.stdout_is_terminal {
             table.load_style(presets::UTF8_FULL_CONDENSED);
+            // Fit the terminal's width, wrapping long cells within their row.
+            table.set_content_arrangement(ContentArrangement::Dynamic);
         } else {
             // Plain aligned columns: no border characters to trip up a script.
             table.load_style(presets::NOTHING);

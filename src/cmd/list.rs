@@ -1,11 +1,19 @@
-//! `authctl list`: every account, for admins.
+//! `authctl list`: accounts, for admins, filtered, sorted and limited.
 
 use super::Context;
+use crate::cli::ListArgs;
 use anyhow::Result;
+use authctl::{AccountFilter, Role};
 
-pub fn run(ctx: &mut Context) -> Result<()> {
+pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
     ctx.session()?.require_admin("list accounts")?;
+    let filter = AccountFilter {
+        role: args.role.map(Role::from),
+        locked_only: args.locked,
+        sort: args.sort.into(),
+        limit: args.limit,
+    };
     let accounts = &ctx.accounts;
     ctx.out
-        .accounts(|f| accounts.for_each_account(|a, live| f((a, live))))
+        .accounts(|f| accounts.for_each_account(&filter, |a, live| f((a, live))))
 }

@@ -103,7 +103,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Whoami => whoami::run(&mut ctx),
         Command::Passwd(args) => passwd::run(&mut ctx, args),
         Command::Show(args) => show::run(&mut ctx, args),
-        Command::List => list::run(&mut ctx),
+        Command::List(args) => list::run(&mut ctx, args),
         Command::Update(args) => update::run(&mut ctx, args),
         Command::Delete(args) => delete::run(&mut ctx, args),
         Command::Verify(args) => verify::run(&mut ctx, args),

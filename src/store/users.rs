@@ -3,7 +3,10 @@
 use super::Store;
 use super::events::insert_event;
 use super::sessions::{ACTIVE_SESSION, NewSessionRow, insert_session_row};
-use crate::account::{Account, AdminLock, DetailChange, DisplayName, Email, Role, Username};
+use crate::account::{
+    Account, AccountFilter, AccountSort, AdminLock, DetailChange, DisplayName, Email, Role,
+    Username,
+};
 use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::settings::{FailedLogins, Refusal, Settings};
@@ -174,16 +177,32 @@ impl Store {
     /// counts them.
     pub fn for_each_user(
         &self,
+        filter: &AccountFilter,
         now: Timestamp,
         idle_secs: i64,
         mut f: impl FnMut(Account, i64) -> Result<()>,
     ) -> Result<()> {
+        // Each order is a fixed literal; no input reaches the SQL text.
+        let order = match filter.sort {
+            AccountSort::Username => "username",
+            AccountSort::Created => "users.created_at, username",
+            AccountSort::LastLogin => "last_login_at IS NULL, last_login_at DESC, username",
+        };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {ACCOUNT_COLUMNS},
                  (SELECT count(*) FROM sessions WHERE user_id = users.id AND {ACTIVE_SESSION})
-             FROM users ORDER BY username"
+             FROM users
+             WHERE (:role IS NULL OR role = :role)
+               AND (NOT :locked OR admin_locked_at IS NOT NULL OR locked_until > :now)
+             ORDER BY {order} LIMIT :limit"
         ))?;
-        let mut rows = stmt.query(named_params! {":now": now, ":idle": idle_secs})?;
+        let mut rows = stmt.query(named_params! {
+            ":now": now,
+            ":idle": idle_secs,
+            ":role": filter.role.map(Role::as_str),
+            ":locked": filter.locked_only,
+            ":limit": filter.limit.map_or(-1, i64::from),
+        })?;
         while let Some(row) = rows.next()? {
             f(account_from_row(row)?, row.get(ACCOUNT_COLUMN_COUNT)?)?;
         }
