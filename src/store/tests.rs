@@ -1,7 +1,7 @@
 //! Store tests on in-memory and temporary databases.
 
 use super::*;
-use crate::account::{DetailChange, DisplayName, Email, Role, Username};
+use crate::account::{AccountFilter, DetailChange, DisplayName, Email, Role, Username};
 use crate::audit::{Event, EventKind};
 use crate::settings::{Refusal, Settings};
 use crate::time::Timestamp;
@@ -125,7 +125,7 @@ fn password_change_revokes_every_session_and_can_rotate_one() -> Result<()> {
         "last used at 10, idle for 40 seconds by 50"
     );
     let mut listed = Vec::new();
-    store.for_each_user(50, 1000, |account, live| {
+    store.for_each_user(&AccountFilter::default(), 50, 1000, |account, live| {
         listed.push((account.username.to_string(), live));
         Ok(())
     })?;
