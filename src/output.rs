@@ -275,8 +275,11 @@ impl Printer {
         let mut table = Table::new();
         if self.stdout_is_terminal {
             table.load_style(presets::UTF8_FULL_CONDENSED);
-            // Fit the terminal's width, wrapping long cells within their row.
-            table.set_content_arrangement(ContentArrangement::Dynamic);
+            // Fit the terminal's width, wrapping long cells within their
+            // row; a terminal that reports no width (0) is left unconstrained.
+            if table.width().is_some_and(|w| w > 0) {
+                table.set_content_arrangement(ContentArrangement::Dynamic);
+            }
         } else {
             // Plain aligned columns: no border characters to trip up a script.
             table.load_style(presets::NOTHING);
