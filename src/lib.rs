@@ -11,6 +11,7 @@ pub mod audit;
 pub mod duration;
 pub mod error;
 pub mod fsutil;
+pub mod import;
 pub mod password;
 pub mod paths;
 pub mod policy;

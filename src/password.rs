@@ -137,9 +137,54 @@ impl HashParams {
     }
 }
 
-/// Checks a password against a stored PHC string, using the parameters the
-/// string records. `Ok(false)` means the password is wrong.
+/// Whether a stored hash is bcrypt (`$2a$`, `$2b$`, `$2y$`), as imported
+/// from an htpasswd file; it is replaced by Argon2id at the next login.
+fn is_bcrypt(hash: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"].iter().any(|p| hash.starts_with(p))
+}
+
+/// Checks that an imported hash is one authctl can verify and trusts: an
+/// Argon2id PHC string or a bcrypt hash. Anything else is refused with the
+/// reason: weak formats (Apache MD5, unsalted SHA-1, MD5-crypt, crypt DES),
+/// formats we cannot verify, or a plain-text password.
+pub fn check_importable_hash(hash: &str) -> std::result::Result<(), String> {
+    if hash.starts_with("$argon2id$") {
+        return PasswordHash::new(hash)
+            .map_err(|e| e.to_string())
+            .and_then(|h| Params::try_from(&h).map_err(|e| e.to_string()))
+            .map(|_| ())
+            .map_err(|e| format!("malformed Argon2id hash: {e}"));
+    }
+    if is_bcrypt(hash) {
+        return hash
+            .parse::<bcrypt::HashParts>()
+            .map(|_| ())
+            .map_err(|e| format!("malformed bcrypt hash: {e}"));
+    }
+    let des_alphabet = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/';
+    Err(if hash.starts_with("$apr1$") {
+        "weak hash format: Apache MD5 ($apr1$); re-create it with htpasswd -B".to_string()
+    } else if hash.starts_with("{SHA}") {
+        "weak hash format: unsalted SHA-1 ({SHA}); re-create it with htpasswd -B".to_string()
+    } else if hash.starts_with("$1$") {
+        "weak hash format: MD5-crypt ($1$)".to_string()
+    } else if hash.len() == 13 && hash.chars().all(des_alphabet) {
+        "weak hash format: crypt DES; re-create it with htpasswd -B".to_string()
+    } else if hash.starts_with('$') {
+        "unsupported hash format: use Argon2id or bcrypt".to_string()
+    } else {
+        "a plain-text password, not a hash: refused".to_string()
+    })
+}
+
+/// Checks a password against a stored hash: an Argon2id PHC string (using
+/// the parameters it records) or an imported bcrypt hash. `Ok(false)` means
+/// the password is wrong.
 pub fn verify(password: &Password, stored: &str) -> Result<bool> {
+    if is_bcrypt(stored) {
+        return bcrypt::verify(password.expose(), stored)
+            .map_err(|e| Error::Internal(format!("a stored bcrypt hash cannot be verified: {e}")));
+    }
     let parsed = PasswordHash::new(stored)
         .map_err(|e| Error::Internal(format!("a stored password hash is malformed: {e}")))?;
     match Argon2::default().verify_password(password.expose().as_bytes(), &parsed) {
@@ -187,6 +232,39 @@ mod tests {
         assert!(HashParams::OWASP_MINIMUM.is_current(&weak));
         assert!(!HashParams::DEFAULT.is_current(&weak));
         assert!(!HashParams::DEFAULT.is_current("$2y$10$abcdefghijklmnopqrstuu"));
+    }
+
+    #[test]
+    fn only_argon2id_and_bcrypt_hashes_are_importable() {
+        let argon = HashParams::OWASP_MINIMUM
+            .hash(&"correct horse".into())
+            .unwrap_or_default();
+        assert_eq!(check_importable_hash(&argon), Ok(()));
+        let bcrypt = "$2y$05$AnP/AXeQl6ArBCz7mWYMaOw0wb7Jkzy.tmpAtKPBbJ3GzbX1TI8GO";
+        assert_eq!(check_importable_hash(bcrypt), Ok(()));
+        assert!(matches!(
+            verify(&"apache horse battery 1".into(), bcrypt),
+            Ok(true)
+        ));
+        assert!(matches!(
+            verify(&"apache horse battery 2".into(), bcrypt),
+            Ok(false)
+        ));
+        for (hash, why) in [
+            ("$apr1$I2FE6csL$H/J9V2xpUZP5PCFrNDyCJ1", "Apache MD5"),
+            ("{SHA}Y4mWo/k6M6Ssl6fElL2QLTZ2rPk=", "SHA-1"),
+            ("RWATDTfgI9dxg", "crypt DES"),
+            ("$1$abc$def", "MD5-crypt"),
+            (
+                "$argon2i$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g",
+                "unsupported",
+            ),
+            ("$2y$05$short", "malformed bcrypt"),
+            ("hunter2 hunter2", "plain-text"),
+        ] {
+            let err = check_importable_hash(hash).err().unwrap_or_default();
+            assert!(err.contains(why), "{hash}: {err}");
+        }
     }
 
     #[test]

@@ -1,0 +1,361 @@
+//! Reading accounts from other systems' files: Apache htpasswd (`user:hash`),
+//! CSV (`username,password,email,name`) and JSON Lines. Parsing only: each
+//! line becomes an [`ImportRecord`] or a [`LineError`] saying why not.
+
+use crate::account::{DisplayName, Email, Role, Username};
+use crate::password::{Password, check_importable_hash};
+use serde::Deserialize;
+use std::collections::HashMap;
+use zeroize::Zeroize;
+
+/// The file formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// `user:hash` lines as Apache's htpasswd writes them.
+    Htpasswd,
+    /// A header `username,password,email,name` (or `password_hash`; `role`
+    /// may follow), then one account per row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// How an imported account proves its password.
+#[derive(Debug)]
+pub enum ImportSecret {
+    /// A plain-text password, to be policy-checked and hashed.
+    Password(Password),
+    /// An Argon2id or bcrypt hash, kept as it is.
+    Hash(String),
+}
+
+/// One account read from a file.
+#[derive(Debug)]
+pub struct ImportRecord {
+    /// The line it came from (1-based).
+    pub line: usize,
+    /// Its username.
+    pub username: Username,
+    /// Email address.
+    pub email: Option<Email>,
+    /// Display name.
+    pub name: Option<DisplayName>,
+    /// Role (`user` unless the file says otherwise).
+    pub role: Role,
+    /// Password or hash.
+    pub secret: ImportSecret,
+}
+
+/// A line that cannot be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// The line (1-based).
+    pub line: usize,
+    /// Why, for a person (never the password).
+    pub reason: String,
+}
+
+/// What a file held: the accounts it can give and the lines it cannot.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Valid accounts, in file order.
+    pub records: Vec<ImportRecord>,
+    /// Refused lines, in file order.
+    pub refused: Vec<LineError>,
+}
+
+/// The fields of one account before validation.
+struct Fields<'a> {
+    username: &'a str,
+    email: Option<&'a str>,
+    name: Option<&'a str>,
+    role: Option<&'a str>,
+    password: Option<&'a str>,
+    password_hash: Option<&'a str>,
+}
+
+/// Parses a whole file. A username seen on an earlier line is refused.
+pub fn parse(format: ImportFormat, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut seen: HashMap<Username, usize> = HashMap::new();
+    let mut add = |line: usize, result: Result<ImportRecord, String>| {
+        let result = result.and_then(|record| match seen.get(&record.username) {
+            Some(first) => Err(format!(
+                "user {} appears again (first on line {first})",
+                record.username
+            )),
+            None => {
+                seen.insert(record.username.clone(), line);
+                Ok(record)
+            }
+        });
+        match result {
+            Ok(record) => parsed.records.push(record),
+            Err(reason) => parsed.refused.push(LineError { line, reason }),
+        }
+    };
+    match format {
+        ImportFormat::Htpasswd => parse_htpasswd(text, &mut add),
+        ImportFormat::Jsonl => parse_jsonl(text, &mut add),
+        ImportFormat::Csv => parse_csv(text, &mut add),
+    }
+    parsed
+}
+
+type Add<'a> = dyn FnMut(usize, Result<ImportRecord, String>) + 'a;
+
+fn parse_htpasswd(text: &str, add: &mut Add<'_>) {
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = match line.split_once(':') {
+            Some((user, hash)) => record(
+                i + 1,
+                Fields {
+                    username: user,
+                    email: None,
+                    name: None,
+                    role: None,
+                    password: None,
+                    password_hash: Some(hash),
+                },
+            ),
+            None => Err("expected user:hash".to_string()),
+        };
+        add(i + 1, result);
+    }
+}
+
+/// One JSON Lines object. Unknown fields are refused so a misspelt one is
+/// not silently dropped.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonAccount {
+    username: String,
+    email: Option<String>,
+    name: Option<String>,
+    role: Option<String>,
+    password: Option<String>,
+    password_hash: Option<String>,
+}
+
+fn parse_jsonl(text: &str, add: &mut Add<'_>) {
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = match serde_json::from_str::<JsonAccount>(line) {
+            Ok(mut a) => {
+                let r = record(
+                    i + 1,
+                    Fields {
+                        username: &a.username,
+                        email: a.email.as_deref(),
+                        name: a.name.as_deref(),
+                        role: a.role.as_deref(),
+                        password: a.password.as_deref(),
+                        password_hash: a.password_hash.as_deref(),
+                    },
+                );
+                a.password.zeroize();
+                r
+            }
+            Err(e) => Err(json_error(&e)),
+        };
+        add(i + 1, result);
+    }
+}
+
+/// Why a line is not an account object, without echoing any value from it
+/// (serde_json's type errors quote the value, which may be a password).
+fn json_error(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    if e.is_data() && (message.starts_with("unknown field") || message.starts_with("missing field"))
+    {
+        // These name a key, not a value.
+        let key_part = message.split(", expected").next().unwrap_or(&message);
+        let key_part = key_part.split(" at line").next().unwrap_or(key_part);
+        format!("not a valid account object: {key_part}")
+    } else if e.is_data() {
+        format!(
+            "not a valid account object: a field has the wrong type (column {})",
+            e.column()
+        )
+    } else {
+        format!("not valid JSON (column {})", e.column())
+    }
+}
+
+fn parse_csv(text: &str, add: &mut Add<'_>) {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return add(1, Err(format!("unreadable CSV header: {e}"))),
+    };
+    let column = |name: &str| header.iter().position(|h| h.trim() == name);
+    let known = [
+        "username",
+        "password",
+        "password_hash",
+        "email",
+        "name",
+        "role",
+    ];
+    if let Some(other) = header.iter().find(|h| !known.contains(&h.trim())) {
+        return add(
+            1,
+            Err(format!(
+                "unknown CSV column {other:?}: use username, password or password_hash, email, name, role"
+            )),
+        );
+    }
+    let Some(user_col) = column("username") else {
+        return add(1, Err("the CSV header has no username column".to_string()));
+    };
+    let cols = [
+        column("email"),
+        column("name"),
+        column("role"),
+        column("password"),
+        column("password_hash"),
+    ];
+    for row in reader.records() {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                add(line, Err(format!("unreadable CSV row: {e}")));
+                continue;
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line() as usize);
+        let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|v| !v.is_empty());
+        let result = record(
+            line,
+            Fields {
+                username: row.get(user_col).unwrap_or_default(),
+                email: get(cols[0]),
+                name: get(cols[1]),
+                role: get(cols[2]),
+                password: get(cols[3]),
+                password_hash: get(cols[4]),
+            },
+        );
+        add(line, result);
+    }
+}
+
+/// Validates one account's fields.
+fn record(line: usize, f: Fields<'_>) -> Result<ImportRecord, String> {
+    let text = |e: crate::Error| e.to_string();
+    let username = Username::parse(f.username).map_err(text)?;
+    let secret = match (f.password, f.password_hash) {
+        (Some(_), Some(_)) => return Err("give password or password_hash, not both".to_string()),
+        (Some(p), None) => ImportSecret::Password(Password::from(p)),
+        (None, Some(h)) => {
+            check_importable_hash(h)?;
+            ImportSecret::Hash(h.to_string())
+        }
+        (None, None) => return Err("no password or password_hash".to_string()),
+    };
+    Ok(ImportRecord {
+        line,
+        username,
+        email: f.email.map(Email::parse).transpose().map_err(text)?,
+        name: f.name.map(DisplayName::parse).transpose().map_err(text)?,
+        role: f
+            .role
+            .map(Role::parse)
+            .transpose()
+            .map_err(text)?
+            .unwrap_or(Role::User),
+        secret,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BCRYPT: &str = "$2y$05$AnP/AXeQl6ArBCz7mWYMaOw0wb7Jkzy.tmpAtKPBbJ3GzbX1TI8GO";
+
+    fn reasons(p: &Parsed) -> Vec<(usize, String)> {
+        p.refused
+            .iter()
+            .map(|e| (e.line, e.reason.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn htpasswd_lines_keep_bcrypt_and_refuse_weak_formats() {
+        let text = format!(
+            "alice:{BCRYPT}\n\nbob:{{SHA}}Y4mWo/k6M6Ssl6fElL2QLTZ2rPk=\nnocolon\nAlice:{BCRYPT}\n"
+        );
+        let p = parse(ImportFormat::Htpasswd, &text);
+        assert_eq!(p.records.len(), 1);
+        assert_eq!(p.records[0].username.as_str(), "alice");
+        assert!(matches!(&p.records[0].secret, ImportSecret::Hash(h) if h == BCRYPT));
+        let r = reasons(&p);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0].0, 3);
+        assert!(r[0].1.contains("SHA-1"));
+        assert_eq!(r[1], (4, "expected user:hash".to_string()));
+        assert_eq!(
+            r[2],
+            (5, "user alice appears again (first on line 1)".to_string())
+        );
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_by_line_and_validated() {
+        let text = "username,password,email,name\n\
+                    carol,a long password here,carol@example.com,Carol\n\
+                    dave,,,\n\
+                    eve,pw,not-an-email,\n\
+                    \"quoted\nname\",x,,\n";
+        let p = parse(ImportFormat::Csv, text);
+        assert_eq!(p.records.len(), 1);
+        let carol = &p.records[0];
+        assert_eq!((carol.line, carol.username.as_str()), (2, "carol"));
+        assert_eq!(
+            carol.email.as_ref().map(Email::as_str),
+            Some("carol@example.com")
+        );
+        let r = reasons(&p);
+        assert_eq!(r[0], (3, "no password or password_hash".to_string()));
+        assert_eq!(r[1].0, 4);
+        assert!(r[1].1.contains("invalid email"), "{}", r[1].1);
+        assert_eq!(r[2].0, 5);
+        assert!(r[2].1.contains("invalid username"));
+        let bad = parse(ImportFormat::Csv, "user,password\nx,y\n");
+        assert_eq!(reasons(&bad)[0].0, 1);
+    }
+
+    #[test]
+    fn jsonl_objects_refuse_unknown_fields_and_bad_roles() {
+        let text = format!(
+            "{{\"username\":\"ops\",\"role\":\"admin\",\"password_hash\":\"{BCRYPT}\"}}\n\
+             {{\"username\":\"x\",\"pasword\":\"typo\"}}\n\
+             {{\"username\":\"y\",\"role\":\"root\",\"password\":\"z\"}}\n\
+             not json\n\
+             {{\"username\":\"z\",\"password\":12345678901}}\n"
+        );
+        let p = parse(ImportFormat::Jsonl, &text);
+        assert_eq!(p.records.len(), 1);
+        assert_eq!(p.records[0].role, Role::Admin);
+        let r = reasons(&p);
+        assert_eq!(r.iter().map(|e| e.0).collect::<Vec<_>>(), [2, 3, 4, 5]);
+        assert_eq!(
+            r[0].1,
+            "not a valid account object: unknown field `pasword`"
+        );
+        assert!(r[3].1.contains("wrong type"), "{}", r[3].1);
+        assert!(!r[3].1.contains("12345678901"), "{}", r[3].1);
+        assert!(r[1].1.contains("invalid role"));
+        assert!(
+            !r.iter().any(|e| e.1.contains("typo")),
+            "no value is echoed"
+        );
+    }
+}
