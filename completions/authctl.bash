@@ -25,8 +25,14 @@ _authctl() {
             authctl,delete)
                 cmd="authctl__subcmd__delete"
                 ;;
+            authctl,export)
+                cmd="authctl__subcmd__export"
+                ;;
             authctl,help)
                 cmd="authctl__subcmd__help"
+                ;;
+            authctl,import)
+                cmd="authctl__subcmd__import"
                 ;;
             authctl,list)
                 cmd="authctl__subcmd__list"
@@ -103,8 +109,14 @@ _authctl() {
             authctl__subcmd__help,delete)
                 cmd="authctl__subcmd__help__subcmd__delete"
                 ;;
+            authctl__subcmd__help,export)
+                cmd="authctl__subcmd__help__subcmd__export"
+                ;;
             authctl__subcmd__help,help)
                 cmd="authctl__subcmd__help__subcmd__help"
+                ;;
+            authctl__subcmd__help,import)
+                cmd="authctl__subcmd__help__subcmd__import"
                 ;;
             authctl__subcmd__help,list)
                 cmd="authctl__subcmd__help__subcmd__list"
@@ -179,7 +191,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help"
+            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock import export sessions config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,8 +414,34 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__export)
+            opts="-h --format --with-hashes --db --config-dir --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help)
-            opts="register login logout whoami passwd show list update delete verify log role lock unlock sessions config completions help"
+            opts="register login logout whoami passwd show list update delete verify log role lock unlock import export sessions config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,7 +538,35 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -717,6 +783,32 @@ _authctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__import)
+            opts="-h --format --dry-run --skip-existing --skip-invalid --db --config-dir --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "htpasswd csv jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -635,5 +635,8 @@ impl Accounts {
     }
 }
 
+mod transfer;
+pub use transfer::ImportPlan;
+
 #[cfg(test)]
 mod tests;

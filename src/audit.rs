@@ -38,6 +38,8 @@ pub enum EventKind {
     SettingChanged,
     /// Accounts were imported from a file.
     Import,
+    /// Accounts were exported (the detail says whether with hashes).
+    Export,
 }
 
 impl EventKind {
@@ -60,6 +62,7 @@ impl EventKind {
             EventKind::AccountUnlocked => "account_unlocked",
             EventKind::SettingChanged => "setting_changed",
             EventKind::Import => "import",
+            EventKind::Export => "export",
         }
     }
 }

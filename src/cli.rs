@@ -75,6 +75,10 @@ pub enum Command {
     Lock(LockArgs),
     /// Clear an account's lock, timed lockout and failed-login count (admin)
     Unlock(UnlockArgs),
+    /// Import accounts from an htpasswd, CSV or JSON Lines file (admin)
+    Import(ImportArgs),
+    /// Write every account to stdout as JSON Lines or CSV (admin)
+    Export(ExportArgs),
     /// List sessions (yours, or as an admin anyone's), or revoke them
     Sessions(SessionsArgs),
     /// Show or change settings stored in the database (admin)
@@ -302,6 +306,61 @@ pub struct RevokeArgs {
     /// Revoke every session of the account
     #[arg(long)]
     pub all: bool,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// File to read, or - for standard input
+    #[arg(default_value = "-")]
+    pub file: PathBuf,
+    /// htpasswd: user:hash lines (bcrypt kept, weak formats refused);
+    /// csv: header username,password,email,name (or password_hash, role);
+    /// jsonl: one object per line with username, email, name, role and
+    /// password or password_hash
+    #[arg(long, value_name = "FORMAT", verbatim_doc_comment)]
+    pub format: FileFormat,
+    /// Check and report without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Skip usernames that already exist instead of stopping (exit 9)
+    #[arg(long)]
+    pub skip_existing: bool,
+    /// Import the valid lines even if others are refused
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+/// Formats `import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FileFormat {
+    /// Apache htpasswd
+    Htpasswd,
+    /// Comma-separated values with a header
+    Csv,
+    /// JSON Lines
+    Jsonl,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Include password hashes, so that `import` recreates the accounts
+    /// with the same passwords (keep the output secret)
+    #[arg(long)]
+    pub with_hashes: bool,
+}
+
+/// Formats `export` writes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON Lines
+    Jsonl,
+    /// Comma-separated values with a header
+    Csv,
 }
 
 /// `config` subcommands.

@@ -134,6 +134,20 @@ impl Printer {
         Ok(())
     }
 
+    /// One JSON document on one line of stdout (JSON Lines).
+    pub fn json_line(&self, value: &impl Serialize) -> authctl::Result<()> {
+        let mut out = io::stdout().lock();
+        crate::json::write_compact(&mut out, value)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out))
+            .map_err(|e| authctl::Error::io("cannot write output", e))
+    }
+
+    /// A CSV writer on stdout.
+    pub fn csv(&self) -> csv::Writer<io::Stdout> {
+        csv::Writer::from_writer(io::stdout())
+    }
+
     /// The outcome of a change: `value` as JSON on stdout with `--json`,
     /// otherwise `message` for the person on stderr (stdout stays empty).
     pub fn done(&self, value: &impl Serialize, message: &str) -> Result<()> {

@@ -95,13 +95,7 @@ fn on_a_terminal_the_table_fits_its_width_one_row_per_account() {
         "",
     )
     .success();
-    let mut sh = std::process::Command::new("sh");
-    sh.env_clear();
-    for (k, v) in env.env_pairs() {
-        sh.env(k, v);
-    }
-    sh.args(["-c", &format!("stty cols 60 rows 40; exec {BIN} list")]);
-    let mut p = spawn_pty(sh);
+    let mut p = env.pty_sized(60, &["list"]);
     let raw = p.exp_eof().expect("output until exit");
     // rexpect hands back one char per byte; the table's borders are UTF-8.
     let bytes: Vec<u8> = raw.chars().map(|c| c as u32 as u8).collect();

@@ -4,6 +4,8 @@
 mod completions;
 mod config;
 mod delete;
+mod export;
+mod import;
 mod list;
 mod lock;
 mod log;
@@ -113,6 +115,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unlock(args) => unlock::run(&mut ctx, args),
         Command::Config(command) => config::run(&mut ctx, command),
         Command::Sessions(args) => sessions::run(&mut ctx, args),
+        Command::Import(args) => import::run(&mut ctx, args),
+        Command::Export(args) => export::run(&mut ctx, args),
         Command::Completions(_) => Ok(()),
     }
 }

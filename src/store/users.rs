@@ -334,6 +334,54 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Calls `f` with every account in username order and its password
+    /// hash, one row at a time, for an export.
+    pub fn for_each_credential(
+        &self,
+        mut f: impl FnMut(Account, String) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS}, password_hash FROM users ORDER BY username"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            f(account_from_row(row)?, row.get(ACCOUNT_COLUMN_COUNT)?)?;
+        }
+        Ok(())
+    }
+
+    /// Creates imported accounts in one transaction: all or none. A
+    /// username that exists is skipped when `skip_existing` (its event is
+    /// not written), otherwise the whole import fails with
+    /// [`Error::UserExists`]. `summary(created, skipped)` is the event
+    /// recorded for the import as a whole. Returns, per row, whether it was
+    /// created.
+    pub fn import_users(
+        &mut self,
+        rows: &[(NewUserRow<'_>, Event)],
+        skip_existing: bool,
+        summary: impl FnOnce(usize, usize) -> Event,
+    ) -> Result<Vec<bool>> {
+        let tx = self.write()?;
+        let mut created = Vec::with_capacity(rows.len());
+        for (row, event) in rows {
+            match insert_user_row(&tx, row, event.at) {
+                Ok(_) => {
+                    insert_event(&tx, event)?;
+                    created.push(true);
+                }
+                Err(Error::UserExists(_)) if skip_existing => created.push(false),
+                Err(e) => return Err(e),
+            }
+        }
+        let n = created.iter().filter(|c| **c).count();
+        insert_event(&tx, &summary(n, created.len() - n))?;
+        tx.commit()?;
+        Ok(created)
+    }
+}
+
 /// Refuses to `action` (delete, demote, lock) the account `id` if it is an
 /// admin and no other unlocked admin would remain to manage the rest.
 fn ensure_other_admin(tx: &Connection, id: i64, action: &str) -> Result<()> {

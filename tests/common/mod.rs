@@ -146,6 +146,21 @@ impl TestEnv {
         cmd
     }
 
+    /// Runs `authctl ARGS` (each argument free of single quotes) on a
+    /// pseudo-terminal `cols` wide with TERM set, as a person's terminal
+    /// would be (a bare pty is 0 columns wide and has no TERM).
+    pub fn pty_sized(&self, cols: u16, args: &[&str]) -> rexpect::session::PtySession {
+        let mut sh = std::process::Command::new("sh");
+        sh.env_clear().env("TERM", "xterm");
+        for (k, v) in self.env_pairs() {
+            sh.env(k, v);
+        }
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let script = format!("stty cols {cols} rows 40; exec {BIN} {}", quoted.join(" "));
+        sh.args(["-c", &script]).current_dir(self.dir.path());
+        spawn_pty(sh)
+    }
+
     /// Runs under a pseudo-terminal, for the hidden prompts.
     pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
         spawn_pty(self.std_command(args))

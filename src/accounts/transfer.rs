@@ -1,0 +1,153 @@
+//! Moving accounts in and out. Importing checks every line first, then
+//! hashes plain-text passwords on every core, then writes all accounts in
+//! one transaction; exporting streams them out.
+
+use super::Accounts;
+use crate::account::{Account, DisplayName, Email, Username};
+use crate::audit::{Event, EventKind};
+use crate::error::Result;
+use crate::import::{ImportRecord, ImportSecret, LineError, Parsed};
+use crate::policy::{self, PolicyContext};
+use crate::store::NewUserRow;
+use rayon::prelude::*;
+
+/// What an import would do, decided before anything is hashed or written.
+#[derive(Debug, Default)]
+pub struct ImportPlan {
+    /// Accounts to create, in file order.
+    pub accounts: Vec<ImportRecord>,
+    /// Lines whose username already exists, when told to skip them.
+    pub skipped: Vec<(usize, Username)>,
+    /// Lines whose username already exists, when not (the import stops).
+    pub existing: Vec<(usize, Username)>,
+    /// Lines that cannot be imported.
+    pub refused: Vec<LineError>,
+}
+
+impl Accounts {
+    /// Calls `f` with every account in username order and, when
+    /// `with_hashes`, its password hash; records an `export` event first.
+    pub fn export(
+        &mut self,
+        with_hashes: bool,
+        mut f: impl FnMut(Account, Option<String>) -> Result<()>,
+    ) -> Result<()> {
+        let detail = if with_hashes {
+            "with password hashes"
+        } else {
+            "without password hashes"
+        };
+        let event = Event {
+            detail: Some(detail.to_string()),
+            ..self.event_for(EventKind::Export, "success")
+        };
+        self.store.record_event(&event)?;
+        self.store
+            .for_each_credential(|account, hash| f(account, with_hashes.then_some(hash)))
+    }
+
+    /// Sorts parsed lines into accounts to create, existing usernames
+    /// (skipped or not) and refusals, checking each plain-text password
+    /// against the policy (in parallel). Writes nothing.
+    pub fn plan_import(&self, parsed: Parsed, skip_existing: bool) -> Result<ImportPlan> {
+        let mut plan = ImportPlan {
+            refused: parsed.refused,
+            ..ImportPlan::default()
+        };
+        let min_chars = self.settings.password_min_chars;
+        let policy: Vec<Option<String>> = parsed
+            .records
+            .par_iter()
+            .map(|r| match &r.secret {
+                ImportSecret::Password(p) => {
+                    let ctx = PolicyContext {
+                        username: &r.username,
+                        email: r.email.as_ref().map(Email::as_str),
+                        name: r.name.as_ref().map(DisplayName::as_str),
+                    };
+                    policy::check(p, min_chars, ctx)
+                        .err()
+                        .map(|e| e.to_string())
+                }
+                ImportSecret::Hash(_) => None,
+            })
+            .collect();
+        for (record, refusal) in parsed.records.into_iter().zip(policy) {
+            let line = record.line;
+            if let Some(reason) = refusal {
+                plan.refused.push(LineError { line, reason });
+            } else if self.store.find_user(&record.username)?.is_some() {
+                let entry = (line, record.username);
+                match skip_existing {
+                    true => plan.skipped.push(entry),
+                    false => plan.existing.push(entry),
+                }
+            } else {
+                plan.accounts.push(record);
+            }
+        }
+        plan.refused.sort_by_key(|e| e.line);
+        Ok(plan)
+    }
+
+    /// Creates the planned accounts: plain-text passwords are hashed with
+    /// the current parameters across all cores (`progress` is called after
+    /// each), then every account is written in one transaction, or none.
+    /// An account created meanwhile by someone else is skipped when
+    /// `skip_existing`, else the whole import fails. Returns the usernames
+    /// created and those skipped.
+    pub fn import(
+        &mut self,
+        plan: &ImportPlan,
+        skip_existing: bool,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<(Vec<Username>, Vec<Username>)> {
+        let params = self.settings.hash;
+        let hashes: Vec<String> = plan
+            .accounts
+            .par_iter()
+            .map(|r| {
+                let hash = match &r.secret {
+                    ImportSecret::Password(p) => params.hash(p)?,
+                    ImportSecret::Hash(h) => h.clone(),
+                };
+                progress();
+                Ok(hash)
+            })
+            .collect::<Result<_>>()?;
+        let rows: Vec<(NewUserRow<'_>, Event)> = plan
+            .accounts
+            .iter()
+            .zip(&hashes)
+            .map(|(r, hash)| {
+                let row = NewUserRow {
+                    username: &r.username,
+                    name: r.name.as_ref().map(DisplayName::as_str),
+                    email: r.email.as_ref().map(Email::as_str),
+                    role: r.role,
+                    password_hash: hash,
+                };
+                let event = Event {
+                    detail: Some("imported".to_string()),
+                    ..self.event(EventKind::Register, "success", &r.username)
+                };
+                (row, event)
+            })
+            .collect();
+        let template = self.event_for(EventKind::Import, "success");
+        let summary = |created: usize, skipped: usize| Event {
+            detail: Some(format!("{created} imported, {skipped} skipped")),
+            ..template
+        };
+        let inserted = self.store.import_users(&rows, skip_existing, summary)?;
+        let (created, skipped): (Vec<_>, Vec<_>) = plan
+            .accounts
+            .iter()
+            .zip(inserted)
+            .partition(|(_, inserted)| *inserted);
+        let names = |v: Vec<(&ImportRecord, bool)>| {
+            v.into_iter().map(|(r, _)| r.username.clone()).collect()
+        };
+        Ok((names(created), names(skipped)))
+    }
+}

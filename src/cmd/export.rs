@@ -1,0 +1,63 @@
+//! `authctl export`: every account to stdout, as JSON Lines or CSV.
+
+use super::Context;
+use crate::cli::{ExportArgs, ExportFormat};
+use anyhow::Result;
+use authctl::Account;
+use serde::Serialize;
+
+/// One exported account: exactly the fields `import` reads back.
+#[derive(Serialize)]
+struct ExportedAccount<'a> {
+    username: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    role: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password_hash: Option<&'a str>,
+}
+
+impl<'a> ExportedAccount<'a> {
+    fn new(a: &'a Account, hash: Option<&'a str>) -> Self {
+        ExportedAccount {
+            username: a.username.as_str(),
+            email: a.email.as_deref(),
+            name: a.name.as_deref(),
+            role: a.role.as_str(),
+            password_hash: hash,
+        }
+    }
+}
+
+pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
+    ctx.session()?.require_admin("export accounts")?;
+    let out = &ctx.out;
+    match args.format {
+        ExportFormat::Jsonl => ctx.accounts.export(args.with_hashes, |a, hash| {
+            out.json_line(&ExportedAccount::new(&a, hash.as_deref()))
+        })?,
+        ExportFormat::Csv => {
+            let mut csv = out.csv();
+            let mut header = vec!["username", "email", "name", "role"];
+            if args.with_hashes {
+                header.push("password_hash");
+            }
+            let write_err = |e: csv::Error| authctl::Error::io("cannot write output", e.into());
+            csv.write_record(&header).map_err(write_err)?;
+            ctx.accounts.export(args.with_hashes, |a, hash| {
+                let mut row = vec![
+                    a.username.as_str(),
+                    a.email.as_deref().unwrap_or(""),
+                    a.name.as_deref().unwrap_or(""),
+                    a.role.as_str(),
+                ];
+                row.extend(hash.as_deref());
+                csv.write_record(&row).map_err(write_err)
+            })?;
+            csv.flush()?;
+        }
+    }
+    Ok(())
+}
