@@ -2,15 +2,6 @@
 
 mod common;
 use common::*;
-use serde_json::Value;
-
-fn login_with(env: &TestEnv, user: &str, pw: &str) -> assert_cmd::assert::Assert {
-    env.run(&["login", user, "--password-stdin"], &format!("{pw}\n"))
-}
-
-fn json(assert: &assert_cmd::assert::Assert) -> Value {
-    serde_json::from_str(&stdout(assert)).expect("JSON on stdout")
-}
 
 /// The newest audit event of `kind`: (actor, target, detail).
 fn last_event(env: &TestEnv, kind: &str) -> (Option<String>, Option<String>, Option<String>) {
@@ -77,7 +68,7 @@ fn role_promotes_and_demotes_but_never_the_last_admin() {
 
     // Now root may step down; bob, the remaining admin, may not.
     let out = env.run(&["--json", "role", "root", "user"], "").success();
-    assert_eq!(json(&out)["role"], "user");
+    assert_eq!(json_stdout(&out)["role"], "user");
     env.login("bob", PW);
     env.run(&["list"], "").success();
     assert_error(env.run(&["role", "bob", "user"], ""), 11, "last admin");
@@ -108,7 +99,7 @@ fn a_locked_account_cannot_log_in_and_loses_its_sessions_until_unlocked() {
     );
     assert_error(env.run(&["whoami"], ""), 4, "no longer valid");
     assert_error(
-        login_with(&env, "bob", PW),
+        env.login_attempt("bob", PW),
         7,
         "account bob is locked by an administrator",
     );
@@ -126,7 +117,7 @@ fn a_locked_account_cannot_log_in_and_loses_its_sessions_until_unlocked() {
         )
     );
 
-    let shown = json(&as_admin(&["--json", "show", "bob"]).success());
+    let shown = json_stdout(&as_admin(&["--json", "show", "bob"]).success());
     assert_eq!(shown["status"], "locked");
     assert_eq!(shown["lock_reason"], "left the team");
     assert_eq!(shown["active_sessions"], 0);
@@ -139,10 +130,10 @@ fn a_locked_account_cannot_log_in_and_loses_its_sessions_until_unlocked() {
 
     let out = as_admin(&["unlock", "bob"]).success();
     assert_eq!(stderr(&out), "unlocked account bob\n");
-    login_with(&env, "bob", PW).success();
-    let shown = json(&as_admin(&["--json", "show", "bob"]).success());
+    env.login_attempt("bob", PW).success();
+    let shown = json_stdout(&as_admin(&["--json", "show", "bob"]).success());
     assert_eq!(shown["status"], "active");
-    assert_eq!(shown["lock_reason"], Value::Null);
+    assert_eq!(shown["lock_reason"], serde_json::Value::Null);
 }
 
 #[test]
@@ -152,9 +143,9 @@ fn unlock_clears_a_timed_lockout_and_the_failure_count() {
     env.register("bob", PW);
     env.login("root", PW);
     for _ in 0..7 {
-        login_with(&env, "bob", PW2).failure();
+        env.login_attempt("bob", PW2).failure();
     }
-    let shown = json(&env.run(&["--json", "show", "bob"], "").success());
+    let shown = json_stdout(&env.run(&["--json", "show", "bob"], "").success());
     assert_eq!(shown["status"], "locked_until");
     assert_eq!(shown["failed_logins"], 0, "the count restarts at a lock");
     assert!(shown["locked_until"].as_str().unwrap().ends_with('Z'));
@@ -165,9 +156,9 @@ fn unlock_clears_a_timed_lockout_and_the_failure_count() {
     assert_eq!(env.user_column::<Option<i64>>("locked_until", "bob"), None);
     assert_eq!(env.user_column::<i64>("failed_logins", "bob"), 0);
     assert_eq!(env.user_column::<i64>("lockouts", "bob"), 0);
-    let shown = json(&env.run(&["--json", "show", "bob"], "").success());
+    let shown = json_stdout(&env.run(&["--json", "show", "bob"], "").success());
     assert_eq!(shown["status"], "active");
-    login_with(&env, "bob", PW).success();
+    env.login_attempt("bob", PW).success();
 }
 
 #[test]
@@ -199,7 +190,7 @@ fn the_last_admin_cannot_be_locked_and_bad_reasons_are_refused() {
     env.run(&["lock", "root"], "").success();
     assert!(!env.session_path().exists(), "own session file removed");
     assert_error(
-        login_with(&env, "root", PW),
+        env.login_attempt("root", PW),
         7,
         "locked by an administrator",
     );

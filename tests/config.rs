@@ -3,11 +3,7 @@
 
 mod common;
 use common::*;
-use serde_json::{Value, json};
-
-fn json_out(assert: &assert_cmd::assert::Assert) -> Value {
-    serde_json::from_str(&stdout(assert)).expect("JSON on stdout")
-}
+use serde_json::json;
 
 /// An admin `root` (logged in) and a user `bob`.
 fn admin_env() -> TestEnv {
@@ -42,7 +38,7 @@ fn config_is_for_admins() {
 #[test]
 fn list_and_get_show_every_setting_with_its_default() {
     let env = admin_env();
-    let all = json_out(&env.run(&["--json", "config", "list"], "").success());
+    let all = json_stdout(&env.run(&["--json", "config", "list"], "").success());
     assert_eq!(
         all,
         json!({
@@ -63,7 +59,7 @@ fn list_and_get_show_every_setting_with_its_default() {
     env.run(&["config", "get", "session.max_ttl"], "")
         .success()
         .stdout("30d\n");
-    let one = json_out(
+    let one = json_stdout(
         &env.run(&["--json", "config", "get", "hash.iterations"], "")
             .success(),
     );
@@ -129,7 +125,7 @@ fn a_change_is_stored_audited_and_applies_to_later_commands() {
         11,
         "use at least 30",
     );
-    let json = json_out(
+    let json = json_stdout(
         &env.run(
             &["--json", "config", "set", "lockout.duration", "1h 30m"],
             "",
@@ -280,7 +276,7 @@ fn register_role_admin_needs_an_admin_session() {
             &format!("{PW}\n"),
         )
         .success();
-    assert_eq!(json_out(&out)["role"], "admin");
+    assert_eq!(json_stdout(&out)["role"], "admin");
     assert_eq!(env.user_column::<String>("role", "ops"), "admin");
 }
 

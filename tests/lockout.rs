@@ -6,15 +6,11 @@ use argon2::password_hash::PasswordHasher;
 use argon2::{Algorithm, Argon2, Params, Version};
 use common::*;
 
-fn login_with(env: &TestEnv, user: &str, pw: &str) -> assert_cmd::assert::Assert {
-    env.run(&["login", user, "--password-stdin"], &format!("{pw}\n"))
-}
-
 /// `n` failed logins for `user`, each exit 3.
 fn fail(env: &TestEnv, user: &str, n: usize) {
     for _ in 0..n {
         assert_error(
-            login_with(env, user, PW2),
+            env.login_attempt(user, PW2),
             3,
             "incorrect username or password",
         );
@@ -43,7 +39,7 @@ fn five_failures_lock_the_account_and_even_the_right_password_is_refused() {
         "15 minutes: {until}"
     );
 
-    let a = assert_error(login_with(&env, "alice", PW), 7, "is locked until ");
+    let a = assert_error(env.login_attempt("alice", PW), 7, "is locked until ");
     let err = stderr(&a);
     let stamp = err.split("locked until ").nth(1).unwrap();
     let stamp = &stamp[..20];
@@ -80,7 +76,7 @@ fn a_success_resets_the_count_and_an_expired_lock_lets_the_user_in() {
     env.login("alice", PW);
 
     fail(&env, "alice", 5);
-    assert_error(login_with(&env, "alice", PW), 7, "locked");
+    assert_error(env.login_attempt("alice", PW), 7, "locked");
     // Let the lock run out, then fail five more times: the lock doubles.
     env.db()
         .execute("UPDATE users SET locked_until = ?1", [unix_now() - 1])
@@ -140,12 +136,12 @@ fn unknown_users_fail_like_wrong_passwords_in_text_code_and_time() {
     let env = TestEnv::new();
     env.register("alice", PW);
     let wrong = stderr(&assert_error(
-        login_with(&env, "alice", PW2),
+        env.login_attempt("alice", PW2),
         3,
         "incorrect",
     ));
     let unknown = stderr(&assert_error(
-        login_with(&env, "nobody", PW2),
+        env.login_attempt("nobody", PW2),
         3,
         "incorrect",
     ));
@@ -171,11 +167,11 @@ fn unknown_users_fail_like_wrong_passwords_in_text_code_and_time() {
             .unwrap();
     };
     let wrong = median(5, || {
-        login_with(&env, "alice", PW2).code(3);
+        env.login_attempt("alice", PW2).code(3);
         reset();
     });
     let unknown = median(5, || {
-        login_with(&env, "nobody", PW2).code(3);
+        env.login_attempt("nobody", PW2).code(3);
     });
     let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
     assert!(
@@ -213,7 +209,7 @@ fn an_outdated_hash_is_upgraded_on_the_next_successful_login() {
             .to_string();
         set_hash(&env, &old);
         // A failure leaves it alone.
-        login_with(&env, "alice", PW2).code(3);
+        env.login_attempt("alice", PW2).code(3);
         assert_eq!(stored_hash(&env), old);
         env.login("alice", PW);
         let new = stored_hash(&env);
@@ -249,7 +245,7 @@ fn parallel_guesses_get_no_more_checks_than_the_threshold_and_lock_once() {
     assert!(codes.iter().all(|&c| c == 3 || c == 7), "{codes:?}");
     let locks = env.count("SELECT lockouts FROM users");
     assert_eq!(locks, 1, "one burst, one 15-minute lock");
-    assert_error(login_with(&env, "alice", PW), 7, "locked until");
+    assert_error(env.login_attempt("alice", PW), 7, "locked until");
 }
 
 #[test]
@@ -257,11 +253,11 @@ fn a_name_no_account_can_have_fails_like_an_unknown_user_and_is_logged() {
     let env = TestEnv::new();
     env.register("root", PW);
     let unknown = stderr(&assert_error(
-        login_with(&env, "nobody", PW2),
+        env.login_attempt("nobody", PW2),
         3,
         "incorrect",
     ));
-    let invalid = login_with(&env, "Bad\u{1b}[2J Name!", PW2);
+    let invalid = env.login_attempt("Bad\u{1b}[2J Name!", PW2);
     assert_eq!(stderr(&assert_error(invalid, 3, "incorrect")), unknown);
     let target: String = env
         .db()

@@ -2,11 +2,6 @@
 
 mod common;
 use common::*;
-use serde_json::Value;
-
-fn json(a: &assert_cmd::assert::Assert) -> Value {
-    serde_json::from_str(&stdout(a)).expect("stdout is one JSON document")
-}
 
 #[test]
 fn show_own_account_as_table_and_json() {
@@ -42,7 +37,7 @@ fn show_own_account_as_table_and_json() {
         !out.contains('│') && !out.contains('|') && !out.contains('─'),
         "{out}"
     );
-    let v = json(&env.run(&["--json", "show"], "").success());
+    let v = json_stdout(&env.run(&["--json", "show"], "").success());
     assert_eq!(v["username"], "alice");
     assert_eq!(v["name"], "Alice A");
     assert_eq!(v["email"], "a@x.org");
@@ -85,7 +80,7 @@ fn list_is_admin_only_and_prints_every_account() {
         "{out}"
     );
     assert!(rows[2].trim_start().starts_with("root "), "{out}");
-    let v = json(&env.run(&["--json", "list"], "").success());
+    let v = json_stdout(&env.run(&["--json", "list"], "").success());
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 2);
     assert_eq!(arr[0]["username"], "bob");
@@ -93,7 +88,7 @@ fn list_is_admin_only_and_prints_every_account() {
     assert_eq!(arr[1]["role"], "admin");
     // The same objects as `show`, live-session count included.
     assert_eq!(arr[0]["active_sessions"], 0, "bob logged out");
-    let root = json(&env.run(&["--json", "show"], "").success());
+    let root = json_stdout(&env.run(&["--json", "show"], "").success());
     assert_eq!(arr[1], root);
     assert!(root["active_sessions"].as_i64().unwrap() >= 1);
 }
@@ -123,12 +118,12 @@ fn update_sets_and_clears_details() {
     env.login("alice", PW);
     env.run(&["update", "--email", "a@x.org", "--name", "Alice"], "")
         .success();
-    let v = json(&env.run(&["--json", "show"], "").success());
+    let v = json_stdout(&env.run(&["--json", "show"], "").success());
     assert_eq!(
         (v["email"].as_str(), v["name"].as_str()),
         (Some("a@x.org"), Some("Alice"))
     );
-    let v = json(&env.run(&["--json", "update", "--email", ""], "").success());
+    let v = json_stdout(&env.run(&["--json", "update", "--email", ""], "").success());
     assert!(v["email"].is_null());
     assert_eq!(v["name"], "Alice");
     assert_error(

@@ -2,11 +2,6 @@
 
 mod common;
 use common::*;
-use serde_json::Value;
-
-fn json_out(assert: &assert_cmd::assert::Assert) -> Value {
-    serde_json::from_str(&stdout(assert)).expect("JSON on stdout")
-}
 
 /// The ids of `user`'s sessions, oldest first.
 fn session_ids(env: &TestEnv, user: &str) -> Vec<i64> {
@@ -31,7 +26,7 @@ fn a_user_lists_their_own_sessions_and_sees_which_is_current() {
     assert_eq!(ids.len(), 2);
 
     let out = env.run(&["--json", "sessions"], "").success();
-    let list = json_out(&out);
+    let list = json_stdout(&out);
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["id"], ids[0]);
@@ -62,7 +57,7 @@ fn an_admin_lists_and_revokes_anyones_sessions() {
     env.login_on_device("laptop", "bob", PW);
     env.login_on_device("admin", "root", PW);
     let as_admin = |args: &[&str]| env.on_device("admin").args(args).assert();
-    let list = json_out(&as_admin(&["--json", "sessions", "bob"]).success());
+    let list = json_stdout(&as_admin(&["--json", "sessions", "bob"]).success());
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert!(
         list.as_array()
@@ -120,7 +115,7 @@ fn revoking_by_id_is_all_or_nothing_and_only_your_own() {
     let out = env
         .run(&["--json", "sessions", "revoke", &bob[1].to_string()], "")
         .success();
-    assert_eq!(json_out(&out)["revoked"], 1);
+    assert_eq!(json_stdout(&out)["revoked"], 1);
     env.run(&["whoami"], "").success().stdout("bob\n");
     assert_error(
         env.on_device("laptop").arg("whoami").assert(),

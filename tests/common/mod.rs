@@ -81,8 +81,12 @@ impl TestEnv {
     }
 
     pub fn login(&self, user: &str, pw: &str) {
+        self.login_attempt(user, pw).success();
+    }
+
+    /// `authctl login USER --password-stdin` with `pw`, whatever comes of it.
+    pub fn login_attempt(&self, user: &str, pw: &str) -> Assert {
         self.run(&["login", user, "--password-stdin"], &format!("{pw}\n"))
-            .success();
     }
 
     /// A command run as if from another device: same database, its own
@@ -173,6 +177,11 @@ pub fn mode(path: &Path) -> u32 {
         .permissions()
         .mode()
         & 0o777
+}
+
+/// stdout parsed as one JSON document.
+pub fn json_stdout(assert: &Assert) -> serde_json::Value {
+    serde_json::from_str(&stdout(assert)).expect("stdout is one JSON document")
 }
 
 /// stdout as text.
