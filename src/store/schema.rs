@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 /// Every migration, oldest first. Never edit a released one; append a new one.
-const MIGRATIONS: &[M<'static>] = &[
+pub(super) const MIGRATIONS: &[M<'static>] = &[
     M::up(
         "CREATE TABLE users (
         id INTEGER PRIMARY KEY,

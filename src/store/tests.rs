@@ -3,7 +3,7 @@
 use super::*;
 use crate::account::{AccountFilter, DetailChange, DisplayName, Email, Role, Username};
 use crate::audit::{Event, EventKind};
-use crate::settings::{Refusal, Settings};
+use crate::settings::{Refusal, SettingKey, Settings};
 use crate::time::Timestamp;
 
 fn name(s: &str) -> Username {
@@ -321,6 +321,152 @@ fn reopening_keeps_data_and_schema_version() -> Result<()> {
     Store::open(&path)?.insert_user(&user_row(&name("alice"), "h"), None, &e)?;
     let store = Store::open(&path)?;
     assert!(store.find_user(&name("alice"))?.is_some());
+    let version: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    assert_eq!(version, LATEST_VERSION);
+    Ok(())
+}
+
+#[test]
+fn an_admin_lock_refuses_checks_revokes_sessions_and_blocks_a_racing_success() -> Result<()> {
+    let mut store = store_with(&["root", "bob"]);
+    let bob = id_of(&store, "bob");
+    store.insert_session(
+        &proof(bob),
+        row(b"t1", 9999),
+        None,
+        &event(EventKind::Login, 10, "bob"),
+    )?;
+    // A check that started before the lock...
+    assert_eq!(
+        store.begin_password_check(bob, &Settings::DEFAULT, 20)?,
+        None
+    );
+    let revoked = store.lock_user(
+        bob,
+        Some("gone"),
+        &event(EventKind::AccountLocked, 21, "bob"),
+    )?;
+    assert_eq!(revoked, 1);
+    // ...cannot open a session once it is locked.
+    let late = store.insert_session(
+        &proof(bob),
+        row(b"t2", 9999),
+        None,
+        &event(EventKind::Login, 22, "bob"),
+    );
+    assert!(matches!(late, Err(Error::AuthenticationFailed)), "{late:?}");
+    assert_eq!(
+        store.begin_password_check(bob, &Settings::DEFAULT, 23)?,
+        Some(Refusal::LockedByAdmin)
+    );
+    let account = store.find_user(&name("bob"))?.map(|a| a.admin_lock);
+    assert_eq!(
+        account.flatten().and_then(|l| l.reason),
+        Some("gone".to_string())
+    );
+
+    store.unlock_user(bob, &event(EventKind::AccountUnlocked, 24, "bob"))?;
+    assert_eq!(
+        store.begin_password_check(bob, &Settings::DEFAULT, 25)?,
+        None
+    );
+    Ok(())
+}
+
+#[test]
+fn the_last_unlocked_admin_cannot_be_locked_or_demoted() -> Result<()> {
+    let mut store = store_with(&["root", "ops"]);
+    let (root, ops) = (id_of(&store, "root"), id_of(&store, "ops"));
+    let e = |at| event(EventKind::RoleChanged, at, "x");
+    assert!(matches!(
+        store.set_role(root, Role::User, &e(1)),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        store.lock_user(root, None, &e(2)),
+        Err(Error::Invalid(_))
+    ));
+    store.set_role(ops, Role::Admin, &e(3))?;
+    store.lock_user(ops, None, &e(4))?;
+    // ops is an admin but locked: root is still the last one who can act.
+    assert!(matches!(
+        store.delete_user(root, &e(5)),
+        Err(Error::Invalid(_))
+    ));
+    store.unlock_user(ops, &e(6))?;
+    store.set_role(root, Role::User, &e(7))?;
+    assert_eq!(
+        store.find_user(&name("root"))?.map(|a| a.role),
+        Some(Role::User)
+    );
+    Ok(())
+}
+
+#[test]
+fn an_import_is_all_or_nothing_unless_existing_names_are_skipped() -> Result<()> {
+    let mut store = store_with(&["root", "bob"]);
+    let (carol, bob) = (name("carol"), name("bob"));
+    let rows = vec![
+        (
+            user_row(&carol, "h"),
+            event(EventKind::Register, 5, "carol"),
+        ),
+        (user_row(&bob, "h"), event(EventKind::Register, 5, "bob")),
+    ];
+    let summary = |n, s| Event {
+        detail: Some(format!("{n}/{s}")),
+        ..event(EventKind::Import, 5, "")
+    };
+    let failed = store.import_users(&rows, false, summary);
+    assert!(matches!(failed, Err(Error::UserExists(u)) if u == "bob"));
+    assert!(store.find_user(&carol)?.is_none(), "carol rolled back");
+    assert_eq!(store.import_users(&rows, true, summary)?, [true, false]);
+    assert!(store.find_user(&carol)?.is_some());
+    Ok(())
+}
+
+#[test]
+fn settings_are_stored_validated_as_a_whole_and_reloaded() -> Result<()> {
+    let mut store = store_with(&[]);
+    let e = event(EventKind::SettingChanged, 1, "");
+    let s = store.change_setting(SettingKey::SessionTtl, "1h", &e)?;
+    assert_eq!(s.session_ttl_secs, 3600);
+    store.change_setting(SettingKey::SessionMaxTtl, "2h", &e)?;
+    let below = store.change_setting(SettingKey::SessionTtl, "3h", &e);
+    assert!(matches!(below, Err(Error::Invalid(_))));
+    let loaded = store.load_settings()?;
+    assert_eq!(
+        (loaded.session_ttl_secs, loaded.session_max_ttl_secs),
+        (3600, 7200)
+    );
+    Ok(())
+}
+
+#[test]
+fn a_version_2_database_is_upgraded_in_place_keeping_its_accounts() -> Result<()> {
+    let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
+    let path = dir.path().join("users.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path)?;
+        rusqlite_migration::Migrations::from_slice(&schema::MIGRATIONS[..2])
+            .to_latest(&mut conn)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        conn.execute(
+            "INSERT INTO users (username, role, password_hash, created_at, password_changed_at, failed_logins)
+             VALUES ('old', 'admin', 'h', 1, 1, 2)",
+            [],
+        )?;
+    }
+    let store = Store::open(&path)?;
+    let old = store.find_user(&name("old"))?;
+    assert_eq!(
+        old.as_ref()
+            .map(|a| (a.failed_logins, a.admin_lock.is_none())),
+        Some((2, true))
+    );
+    assert_eq!(store.load_settings()?, Settings::DEFAULT);
     let version: i64 = store
         .conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))?;
