@@ -11,7 +11,7 @@ use crate::duration::{as_secs, format_secs};
 use crate::error::{Error, Result};
 use crate::password::{self, Password};
 use crate::policy::{self, PolicyContext};
-use crate::settings::{Refusal, Registration, SettingKey, SettingValue, Settings};
+use crate::settings::{Refusal, SettingKey, SettingValue, Settings};
 use crate::store::{NewSessionRow, NewUserRow, PasswordProof, SessionRow, Store};
 use crate::time::{self, Timestamp, rfc3339};
 use crate::token::SessionToken;
@@ -244,23 +244,6 @@ impl Accounts {
         self.register_as(username, details, password, Role::User, None)
     }
 
-    /// Why `by` may not create an account of `role` (unless it is the very
-    /// first): only an admin creates admins, or anyone at all while the
-    /// `registration` setting is `admin`.
-    fn registration_refusal(&self, role: Role, by: Option<&Session>) -> Option<&'static str> {
-        if by.is_some_and(Session::is_admin) {
-            None
-        } else if role == Role::Admin {
-            Some("permission denied: only an admin can create an admin account")
-        } else if self.settings.registration == Registration::Admin {
-            Some(
-                "permission denied: registration is limited to admins (setting registration = admin)",
-            )
-        } else {
-            None
-        }
-    }
-
     /// Fails as [`Accounts::register_as`] would for reasons known before a
     /// password is asked for: the caller may not register, or the username
     /// is taken.
@@ -270,7 +253,8 @@ impl Accounts {
         role: Role,
         by: Option<&Session>,
     ) -> Result<()> {
-        if let Some(why) = self.registration_refusal(role, by)
+        let by_admin = by.is_some_and(Session::is_admin);
+        if let Some(why) = self.settings.registration.refusal(role, by_admin)
             && self.store.has_users()?
         {
             return Err(Error::PermissionDenied(why.to_string()));
@@ -301,8 +285,7 @@ impl Accounts {
             password_hash: &hash,
         };
         let event = self.event(EventKind::Register, "success", username);
-        let refusal = self.registration_refusal(role, by);
-        self.store.insert_user(&row, refusal, &event)
+        self.store.insert_user(&row, by.map(|s| s.id), &event)
     }
 
     /// Checks a username and password, counting failures toward a lockout.
@@ -440,6 +423,13 @@ impl Accounts {
                     .to_string(),
             ));
         };
+        if account.admin_lock.is_some() {
+            // Locking revokes every session; this guards any made since.
+            return Err(Error::Locked(format!(
+                "account {} is locked by an administrator",
+                account.username
+            )));
+        }
         let now = self.now();
         if row.expires_at <= now {
             return Err(Error::NotLoggedIn(format!(

@@ -2,6 +2,7 @@
 //! by the settings an admin stores in the database (`authctl config`), each
 //! validated against its floor.
 
+use crate::account::Role;
 use crate::duration::{as_secs, format_secs, parse_duration};
 use crate::error::{Error, Result};
 use crate::password::HashParams;
@@ -28,6 +29,25 @@ pub enum Registration {
     Open,
     /// Only an admin session (except the very first account).
     Admin,
+}
+
+impl Registration {
+    /// Why a caller may not create an account of `role` (other than the
+    /// very first), if they may not: only an admin creates admins, and
+    /// while registration is `admin` only an admin creates anyone.
+    pub fn refusal(self, role: Role, by_admin: bool) -> Option<&'static str> {
+        if by_admin {
+            None
+        } else if role == Role::Admin {
+            Some("permission denied: only an admin can create an admin account")
+        } else if self == Registration::Admin {
+            Some(
+                "permission denied: registration is limited to admins (setting registration = admin)",
+            )
+        } else {
+            None
+        }
+    }
 }
 
 /// The thresholds authctl enforces.

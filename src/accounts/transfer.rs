@@ -2,7 +2,7 @@
 //! hashes plain-text passwords on every core, then writes all accounts in
 //! one transaction; exporting streams them out.
 
-use super::Accounts;
+use super::{Accounts, Session};
 use crate::account::{Account, DisplayName, Email, Username};
 use crate::audit::{Event, EventKind};
 use crate::error::Result;
@@ -90,7 +90,8 @@ impl Accounts {
         Ok(plan)
     }
 
-    /// Creates the planned accounts: plain-text passwords are hashed with
+    /// Creates the planned accounts on behalf of the admin session `by`
+    /// (checked again when writing): plain-text passwords are hashed with
     /// the current parameters across all cores (`progress` is called after
     /// each), then every account is written in one transaction, or none.
     /// An account created meanwhile by someone else is skipped when
@@ -98,6 +99,7 @@ impl Accounts {
     /// created and those skipped.
     pub fn import(
         &mut self,
+        by: &Session,
         plan: &ImportPlan,
         skip_existing: bool,
         progress: &(dyn Fn() + Sync),
@@ -139,7 +141,9 @@ impl Accounts {
             detail: Some(format!("{created} imported, {skipped} skipped")),
             ..template
         };
-        let inserted = self.store.import_users(&rows, skip_existing, summary)?;
+        let inserted = self
+            .store
+            .import_users(&rows, skip_existing, by.id, summary)?;
         let (created, skipped): (Vec<_>, Vec<_>) = plan
             .accounts
             .iter()

@@ -11,7 +11,8 @@ use std::io::{self, IsTerminal, Read};
 use zeroize::Zeroizing;
 
 pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
-    ctx.session()?.require_admin("import accounts")?;
+    let session = ctx.session()?;
+    session.require_admin("import accounts")?;
     let parsed = {
         // The file may hold plain-text passwords: wiped once parsed.
         let bytes = read_input(args)?;
@@ -43,7 +44,7 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
         let bar = progress_bar(&plan);
         let (created, raced) = ctx
             .accounts
-            .import(&plan, args.skip_existing, &|| bar.inc(1))?;
+            .import(&session, &plan, args.skip_existing, &|| bar.inc(1))?;
         bar.finish_and_clear();
         (created.len(), plan.skipped.len() + raced.len())
     };

@@ -14,10 +14,15 @@ fn stored(conn: &Connection) -> Result<Vec<(String, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The defaults with the settings stored in `conn` applied.
+pub(super) fn stored_settings(conn: &Connection) -> Result<Settings> {
+    Settings::DEFAULT.with_stored(stored(conn)?)
+}
+
 impl Store {
     /// The defaults with the stored settings applied.
     pub fn load_settings(&self) -> Result<Settings> {
-        Settings::DEFAULT.with_stored(stored(&self.conn)?)
+        stored_settings(&self.conn)
     }
 
     /// Sets `key` to `value` if the settings stay valid as a whole, checked
@@ -30,9 +35,7 @@ impl Store {
         event: &Event,
     ) -> Result<Settings> {
         let tx = self.write()?;
-        let settings = Settings::DEFAULT
-            .with_stored(stored(&tx)?)?
-            .set(key, value)?;
+        let settings = stored_settings(&tx)?.set(key, value)?;
         tx.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

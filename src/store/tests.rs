@@ -356,7 +356,11 @@ fn an_admin_lock_refuses_checks_revokes_sessions_and_blocks_a_racing_success() -
         None,
         &event(EventKind::Login, 22, "bob"),
     );
-    assert!(matches!(late, Err(Error::AuthenticationFailed)), "{late:?}");
+    assert!(matches!(late, Err(Error::Locked(_))), "{late:?}");
+    // Nor can a password change that was under way rotate its session.
+    let e = event(EventKind::PasswordChanged, 22, "bob");
+    let rotated = store.set_password_hash(bob, "h2", Some(row(b"t3", 9999)), &e);
+    assert!(matches!(rotated, Err(Error::Locked(_))), "{rotated:?}");
     assert_eq!(
         store.begin_password_check(bob, &Settings::DEFAULT, 23)?,
         Some(Refusal::LockedByAdmin)
@@ -407,6 +411,10 @@ fn the_last_unlocked_admin_cannot_be_locked_or_demoted() -> Result<()> {
 #[test]
 fn an_import_is_all_or_nothing_unless_existing_names_are_skipped() -> Result<()> {
     let mut store = store_with(&["root", "bob"]);
+    let login = event(EventKind::Login, 1, "root");
+    let root = id_of(&store, "root");
+    let admin = store.insert_session(&proof(root), row(b"r", 9999), None, &login)?;
+    let bobs = store.insert_session(&proof(id_of(&store, "bob")), row(b"b", 9999), None, &login)?;
     let (carol, bob) = (name("carol"), name("bob"));
     let rows = vec![
         (
@@ -419,10 +427,15 @@ fn an_import_is_all_or_nothing_unless_existing_names_are_skipped() -> Result<()>
         detail: Some(format!("{n}/{s}")),
         ..event(EventKind::Import, 5, "")
     };
-    let failed = store.import_users(&rows, false, summary);
+    let failed = store.import_users(&rows, false, admin, summary);
     assert!(matches!(failed, Err(Error::UserExists(u)) if u == "bob"));
     assert!(store.find_user(&carol)?.is_none(), "carol rolled back");
-    assert_eq!(store.import_users(&rows, true, summary)?, [true, false]);
+    let not_admin = store.import_users(&rows, true, bobs, summary);
+    assert!(matches!(not_admin, Err(Error::PermissionDenied(_))));
+    assert_eq!(
+        store.import_users(&rows, true, admin, summary)?,
+        [true, false]
+    );
     assert!(store.find_user(&carol)?.is_some());
     Ok(())
 }

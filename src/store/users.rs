@@ -3,6 +3,7 @@
 use super::Store;
 use super::events::insert_event;
 use super::sessions::{ACTIVE_SESSION, NewSessionRow, insert_session_row};
+use super::settings::stored_settings;
 use crate::account::{
     Account, AccountFilter, AccountSort, AdminLock, DetailChange, DisplayName, Email, Role,
     Username,
@@ -49,21 +50,31 @@ pub(super) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 impl Store {
-    /// Creates an account. The first account ever created is an admin,
-    /// whatever `row` asks; any later one is refused with `refusal` (a
-    /// permission error) if one is given. Deciding inside the write
-    /// transaction means two first registrations cannot both be first.
+    /// Creates an account on behalf of the session `by`, if any. The first
+    /// account ever created is an admin, whatever `row` asks; any later one
+    /// follows [`Registration::refusal`], judged inside the write
+    /// transaction with the stored `registration` setting and the session's
+    /// role as they are now (not as they were when the caller started), so
+    /// two first registrations cannot both be first and a demoted admin
+    /// cannot finish creating an admin.
     pub fn insert_user(
         &mut self,
         row: &NewUserRow<'_>,
-        refusal: Option<&str>,
+        by: Option<i64>,
         event: &Event,
     ) -> Result<Account> {
         let now = event.at;
         let tx = self.write()?;
         let first = !has_users(&tx)?;
-        if let (false, Some(why)) = (first, refusal) {
-            return Err(Error::PermissionDenied(why.to_string()));
+        if !first {
+            let by_admin = match by {
+                Some(session) => is_admin_session(&tx, session)?,
+                None => false,
+            };
+            let registration = stored_settings(&tx)?.registration;
+            if let Some(why) = registration.refusal(row.role, by_admin) {
+                return Err(Error::PermissionDenied(why.to_string()));
+            }
         }
         let role = if first { Role::Admin } else { row.role };
         let id = insert_user_row(&tx, &NewUserRow { role, ..*row }, now)?;
@@ -258,6 +269,11 @@ impl Store {
     ) -> Result<Option<i64>> {
         let now = event.at;
         let tx = self.write()?;
+        if replacement.is_some() {
+            // The holder of a session is changing their own password: an
+            // admin may have locked them since they were authenticated.
+            ensure_not_admin_locked(&tx, id)?;
+        }
         let changed = tx.execute(
             "UPDATE users SET password_hash = ?1, password_changed_at = ?2 WHERE id = ?3",
             params![password_hash, now, id],
@@ -351,7 +367,8 @@ impl Store {
         Ok(())
     }
 
-    /// Creates imported accounts in one transaction: all or none. A
+    /// Creates imported accounts in one transaction, on behalf of the admin
+    /// session `by` (checked again here): all or none. A
     /// username that exists is skipped when `skip_existing` (its event is
     /// not written), otherwise the whole import fails with
     /// [`Error::UserExists`]. `summary(created, skipped)` is the event
@@ -361,9 +378,17 @@ impl Store {
         &mut self,
         rows: &[(NewUserRow<'_>, Event)],
         skip_existing: bool,
+        by: i64,
         summary: impl FnOnce(usize, usize) -> Event,
     ) -> Result<Vec<bool>> {
         let tx = self.write()?;
+        // Hashing took a while: the importer must still be an admin.
+        if !is_admin_session(&tx, by)? {
+            return Err(Error::PermissionDenied(
+                "permission denied: your session is no longer an admin's; nothing was imported"
+                    .to_string(),
+            ));
+        }
         let mut created = Vec::with_capacity(rows.len());
         for (row, event) in rows {
             match insert_user_row(&tx, row, event.at) {
@@ -421,6 +446,19 @@ pub struct NewUserRow<'a> {
     pub role: Role,
     /// Its password hash (PHC string, or bcrypt for an import).
     pub password_hash: &'a str,
+}
+
+/// Whether `session` exists and belongs to an unlocked admin, now.
+pub(super) fn is_admin_session(conn: &Connection, session: i64) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT role = 'admin' AND admin_locked_at IS NULL
+             FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = ?1",
+            [session],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
 }
 
 fn has_users(conn: &Connection) -> Result<bool> {
@@ -484,9 +522,28 @@ pub(super) fn apply_success(tx: &Connection, proof: &PasswordProof<'_>) -> Resul
         params![proof.upgraded_hash, proof.user_id, proof.verified_hash],
     )?;
     if changed == 0 {
+        // Locked by an admin during the check, or the hash changed.
+        ensure_not_admin_locked(tx, proof.user_id)?;
         return Err(Error::AuthenticationFailed);
     }
     Ok(())
+}
+
+/// Fails with [`Error::Locked`] if an admin has locked the account.
+fn ensure_not_admin_locked(tx: &Connection, id: i64) -> Result<()> {
+    let locked: Option<bool> = tx
+        .query_row(
+            "SELECT admin_locked_at IS NOT NULL FROM users WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match locked {
+        Some(true) => Err(Error::Locked(
+            "the account is locked by an administrator".to_string(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn read_failed_logins(tx: &Connection, id: i64) -> Result<FailedLogins> {
