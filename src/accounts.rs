@@ -506,7 +506,10 @@ impl Accounts {
 
     /// Revokes every session of an account; returns how many there were.
     pub fn revoke_all_sessions(&mut self, account: &Account) -> Result<usize> {
-        let event = self.event(EventKind::SessionRevoked, "success", &account.username);
+        let event = Event {
+            detail: Some("all sessions".to_string()),
+            ..self.event(EventKind::SessionRevoked, "success", &account.username)
+        };
         self.store.delete_sessions_of(account.id, &event)
     }
 

@@ -76,6 +76,8 @@ struct Fields<'a> {
 
 /// Parses a whole file. A username seen on an earlier line is refused.
 pub fn parse(format: ImportFormat, text: &str) -> Parsed {
+    // Editors on Windows may start a file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = Parsed::default();
     let mut seen: HashMap<Username, usize> = HashMap::new();
     let mut add = |line: usize, result: Result<ImportRecord, String>| {
@@ -224,12 +226,12 @@ fn parse_csv(text: &str, add: &mut Add<'_>) {
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| line_at(text, p));
                 add(line, Err(format!("unreadable CSV row: {e}")));
                 continue;
             }
         };
-        let line = row.position().map_or(0, |p| p.line() as usize);
+        let line = row.position().map_or(0, |p| line_at(text, p));
         let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|v| !v.is_empty());
         let result = record(
             line,
@@ -246,10 +248,29 @@ fn parse_csv(text: &str, add: &mut Add<'_>) {
     }
 }
 
+/// The line a CSV record starts on. The csv crate's own line number is off
+/// after `\r\n` endings and blank lines (its position is where the previous
+/// record ended), so count from the record's first byte instead.
+fn line_at(text: &str, position: &csv::Position) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(position.byte())
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count()
+}
+
 /// Validates one account's fields.
+///
+/// Messages name the field, never its value: in a file with its columns in
+/// the wrong order the value could be someone's password.
 fn record(line: usize, f: Fields<'_>) -> Result<ImportRecord, String> {
-    let text = |e: crate::Error| e.to_string();
-    let username = Username::parse(f.username).map_err(text)?;
+    let username = Username::parse(f.username).map_err(|_| {
+        "invalid username: use 1 to 32 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+            .to_string()
+    })?;
     let secret = match (f.password, f.password_hash) {
         (Some(_), Some(_)) => return Err("give password or password_hash, not both".to_string()),
         (Some(p), None) => ImportSecret::Password(Password::from(p)),
@@ -262,13 +283,22 @@ fn record(line: usize, f: Fields<'_>) -> Result<ImportRecord, String> {
     Ok(ImportRecord {
         line,
         username,
-        email: f.email.map(Email::parse).transpose().map_err(text)?,
-        name: f.name.map(DisplayName::parse).transpose().map_err(text)?,
+        email: f
+            .email
+            .map(Email::parse)
+            .transpose()
+            .map_err(|_| "invalid email address".to_string())?,
+        // The name's own messages never quote it.
+        name: f
+            .name
+            .map(DisplayName::parse)
+            .transpose()
+            .map_err(|e| e.to_string())?,
         role: f
             .role
             .map(Role::parse)
             .transpose()
-            .map_err(text)?
+            .map_err(|_| "invalid role: use admin or user".to_string())?
             .unwrap_or(Role::User),
         secret,
     })
@@ -290,7 +320,7 @@ mod tests {
     #[test]
     fn htpasswd_lines_keep_bcrypt_and_refuse_weak_formats() {
         let text = format!(
-            "alice:{BCRYPT}\n\nbob:{{SHA}}Y4mWo/k6M6Ssl6fElL2QLTZ2rPk=\nnocolon\nAlice:{BCRYPT}\n"
+            "\u{feff}alice:{BCRYPT}\n\nbob:{{SHA}}Y4mWo/k6M6Ssl6fElL2QLTZ2rPk=\nnocolon\nAlice:{BCRYPT}\n"
         );
         let p = parse(ImportFormat::Htpasswd, &text);
         assert_eq!(p.records.len(), 1);
@@ -312,7 +342,7 @@ mod tests {
         let text = "username,password,email,name\n\
                     carol,a long password here,carol@example.com,Carol\n\
                     dave,,,\n\
-                    eve,pw,not-an-email,\n\
+                    eve,correct horse battery,not-an-email,\n\
                     \"quoted\nname\",x,,\n";
         let p = parse(ImportFormat::Csv, text);
         assert_eq!(p.records.len(), 1);
@@ -325,11 +355,20 @@ mod tests {
         let r = reasons(&p);
         assert_eq!(r[0], (3, "no password or password_hash".to_string()));
         assert_eq!(r[1].0, 4);
-        assert!(r[1].1.contains("invalid email"), "{}", r[1].1);
+        assert_eq!(r[1].1, "invalid email address");
         assert_eq!(r[2].0, 5);
         assert!(r[2].1.contains("invalid username"));
         let bad = parse(ImportFormat::Csv, "user,password\nx,y\n");
         assert_eq!(reasons(&bad)[0].0, 1);
+        // Windows line endings and blank lines do not shift the numbers.
+        let crlf = parse(
+            ImportFormat::Csv,
+            "username,password\r\nbob,\r\n\r\ncarol,\r\n",
+        );
+        assert_eq!(
+            reasons(&crlf).iter().map(|e| e.0).collect::<Vec<_>>(),
+            [2, 4]
+        );
     }
 
     #[test]

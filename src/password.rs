@@ -72,8 +72,33 @@ impl HashParams {
         parallelism: 1,
     };
 
-    /// Checks that the parameters are at least OWASP's minimum.
+    /// The most a hash may cost: 4 GiB, 100 passes, 64 lanes, so that a
+    /// typo in a setting or a hostile imported hash cannot make a login
+    /// exhaust the machine.
+    pub const MAXIMUM: HashParams = HashParams {
+        memory_kib: 4 * 1024 * 1024,
+        iterations: 100,
+        parallelism: 64,
+    };
+
+    /// Checks that the parameters are at least OWASP's minimum and at most
+    /// [`HashParams::MAXIMUM`].
     pub fn validate(self) -> Result<Self> {
+        let max = Self::MAXIMUM;
+        if self.memory_kib > max.memory_kib
+            || self.iterations > max.iterations
+            || self.parallelism > max.parallelism
+        {
+            return Err(Error::Invalid(format!(
+                "hash parameters m={},t={},p={} are above the maximum m={},t={},p={}",
+                self.memory_kib,
+                self.iterations,
+                self.parallelism,
+                max.memory_kib,
+                max.iterations,
+                max.parallelism
+            )));
+        }
         let min = Self::OWASP_MINIMUM;
         if self.memory_kib < min.memory_kib
             || self.iterations < min.iterations
@@ -137,6 +162,10 @@ impl HashParams {
     }
 }
 
+/// The bcrypt costs an import accepts: htpasswd's range. Higher ones would
+/// make each login take minutes.
+const BCRYPT_COSTS_ACCEPTED: std::ops::RangeInclusive<u32> = 4..=17;
+
 /// Whether a stored hash is bcrypt (`$2a$`, `$2b$`, `$2y$`), as imported
 /// from an htpasswd file; it is replaced by Argon2id at the next login.
 fn is_bcrypt(hash: &str) -> bool {
@@ -149,17 +178,30 @@ fn is_bcrypt(hash: &str) -> bool {
 /// formats we cannot verify, or a plain-text password.
 pub fn check_importable_hash(hash: &str) -> std::result::Result<(), String> {
     if hash.starts_with("$argon2id$") {
-        return PasswordHash::new(hash)
+        let params = PasswordHash::new(hash)
             .map_err(|e| e.to_string())
             .and_then(|h| Params::try_from(&h).map_err(|e| e.to_string()))
-            .map(|_| ())
-            .map_err(|e| format!("malformed Argon2id hash: {e}"));
+            .map_err(|e| format!("malformed Argon2id hash: {e}"))?;
+        let params = HashParams {
+            memory_kib: params.m_cost(),
+            iterations: params.t_cost(),
+            parallelism: params.p_cost(),
+        };
+        return params.validate().map(|_| ()).map_err(|e| e.to_string());
     }
     if is_bcrypt(hash) {
-        return hash
+        let parts = hash
             .parse::<bcrypt::HashParts>()
-            .map(|_| ())
-            .map_err(|e| format!("malformed bcrypt hash: {e}"));
+            .map_err(|e| format!("malformed bcrypt hash: {e}"))?;
+        let cost = parts.get_cost();
+        return match BCRYPT_COSTS_ACCEPTED.contains(&cost) {
+            true => Ok(()),
+            false => Err(format!(
+                "bcrypt cost {cost} is outside {}..={} (what htpasswd -B makes)",
+                BCRYPT_COSTS_ACCEPTED.start(),
+                BCRYPT_COSTS_ACCEPTED.end()
+            )),
+        };
     }
     let des_alphabet = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/';
     Err(if hash.starts_with("$apr1$") {
@@ -256,10 +298,22 @@ mod tests {
             ("RWATDTfgI9dxg", "crypt DES"),
             ("$1$abc$def", "MD5-crypt"),
             (
-                "$argon2i$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g",
+                "$argon2i$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2doYXNoaGFzaGhhc2doYXNo",
                 "unsupported",
             ),
             ("$2y$05$short", "malformed bcrypt"),
+            (
+                "$2y$31$AnP/AXeQl6ArBCz7mWYMaOw0wb7Jkzy.tmpAtKPBbJ3GzbX1TI8GO",
+                "bcrypt cost 31",
+            ),
+            (
+                "$argon2id$v=19$m=4294967295,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2doYXNoaGFzaGhhc2doYXNo",
+                "above the maximum",
+            ),
+            (
+                "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2doYXNoaGFzaGhhc2doYXNo",
+                "below the minimum",
+            ),
             ("hunter2 hunter2", "plain-text"),
         ] {
             let err = check_importable_hash(hash).err().unwrap_or_default();

@@ -14,13 +14,6 @@ use std::fmt;
 const HOUR: i64 = 3600;
 /// Seconds in a day.
 const DAY: i64 = 24 * HOUR;
-/// The most memory a hash may be set to use (4 GiB), so that a typo cannot
-/// make every login exhaust the machine.
-const MAX_HASH_MEMORY_KIB: u32 = 4 * 1024 * 1024;
-/// The most passes a hash may be set to make.
-const MAX_HASH_ITERATIONS: u32 = 100;
-/// The most lanes a hash may be set to use.
-const MAX_HASH_PARALLELISM: u32 = 64;
 
 /// Who may create accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,16 +120,7 @@ impl Settings {
                 format_secs(self.session_max_ttl_secs)
             )));
         }
-        let h = self.hash.validate()?;
-        if h.memory_kib > MAX_HASH_MEMORY_KIB
-            || h.iterations > MAX_HASH_ITERATIONS
-            || h.parallelism > MAX_HASH_PARALLELISM
-        {
-            return Err(Error::Invalid(format!(
-                "hash parameters m={},t={},p={} are above the maximum m={MAX_HASH_MEMORY_KIB},t={MAX_HASH_ITERATIONS},p={MAX_HASH_PARALLELISM}",
-                h.memory_kib, h.iterations, h.parallelism
-            )));
-        }
+        self.hash.validate()?;
         Ok(self)
     }
 
@@ -199,15 +183,16 @@ impl Settings {
             }
             SettingKey::HashMemoryKib => {
                 s.hash.memory_kib =
-                    number(HashParams::OWASP_MINIMUM.memory_kib..=MAX_HASH_MEMORY_KIB)?;
+                    number(HashParams::OWASP_MINIMUM.memory_kib..=HashParams::MAXIMUM.memory_kib)?;
             }
             SettingKey::HashIterations => {
                 s.hash.iterations =
-                    number(HashParams::OWASP_MINIMUM.iterations..=MAX_HASH_ITERATIONS)?;
+                    number(HashParams::OWASP_MINIMUM.iterations..=HashParams::MAXIMUM.iterations)?;
             }
             SettingKey::HashParallelism => {
-                s.hash.parallelism =
-                    number(HashParams::OWASP_MINIMUM.parallelism..=MAX_HASH_PARALLELISM)?;
+                s.hash.parallelism = number(
+                    HashParams::OWASP_MINIMUM.parallelism..=HashParams::MAXIMUM.parallelism,
+                )?;
             }
         }
         Ok(s)
@@ -354,7 +339,16 @@ pub struct FailedLogins {
     pub locked_until: Option<Timestamp>,
     /// An admin locked the account until unlocked.
     pub locked_by_admin: bool,
+    /// When the last check was counted.
+    pub last_started: Option<Timestamp>,
 }
+
+/// How long a counted check may still be running. A count at the
+/// threshold refuses new checks only while its last check is this recent;
+/// after that it was left by a check that never finished (a killed process)
+/// or by a threshold lowered since, and the next check may run (and lock
+/// the account if it fails).
+pub const CHECK_IN_FLIGHT_SECS: i64 = 60;
 
 /// Why a password check may not start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -386,14 +380,18 @@ impl FailedLogins {
         if let Some(until) = self.locked_at(now) {
             return Some(Refusal::LockedUntil(until));
         }
-        (self.count >= settings.lockout_threshold).then_some(Refusal::TooManyAttempts)
+        let in_flight = self
+            .last_started
+            .is_some_and(|at| now.saturating_sub(at) < CHECK_IN_FLIGHT_SECS);
+        (self.count >= settings.lockout_threshold && in_flight).then_some(Refusal::TooManyAttempts)
     }
 
-    /// The record once a check starts: it counts as a failure until a
-    /// success resets the count.
-    pub fn started(self) -> FailedLogins {
+    /// The record once a check starts at `now`: it counts as a failure
+    /// until a success resets the count.
+    pub fn started(self, now: Timestamp) -> FailedLogins {
         FailedLogins {
             count: self.count.saturating_add(1),
+            last_started: Some(now),
             ..self
         }
     }
@@ -423,7 +421,7 @@ mod tests {
     /// One failed check: started, then failed.
     fn fail(f: FailedLogins, s: &Settings, now: Timestamp) -> FailedLogins {
         assert_eq!(f.refusal(s, now), None);
-        f.started().after_failure(s, now)
+        f.started(now).after_failure(s, now)
     }
 
     #[test]
@@ -525,9 +523,18 @@ mod tests {
         let mut f = FailedLogins::default();
         for _ in 0..5 {
             assert_eq!(f.refusal(&s, 100), None);
-            f = f.started();
+            f = f.started(100);
         }
         assert_eq!(f.refusal(&s, 100), Some(Refusal::TooManyAttempts));
+        // A count nobody resolved for a minute no longer blocks a check.
+        assert_eq!(f.refusal(&s, 160), None);
+        let lowered = Settings {
+            lockout_threshold: 3,
+            ..s
+        };
+        assert_eq!(f.refusal(&lowered, 200), None);
+        let failed = f.started(200).after_failure(&lowered, 200);
+        assert!(failed.locked_until.is_some(), "the next failure locks");
         // The five fail one after another: one lock, not five.
         for _ in 0..5 {
             f = f.after_failure(&s, 100);

@@ -111,9 +111,10 @@ fn revoking_by_id_is_all_or_nothing_and_only_your_own() {
     );
     assert_error(env.run(&["sessions", "revoke"], ""), 2, "required");
 
-    // The laptop's session goes; this one stays.
+    // The laptop's session goes (named twice, revoked once); this one stays.
+    let laptop = bob[1].to_string();
     let out = env
-        .run(&["--json", "sessions", "revoke", &bob[1].to_string()], "")
+        .run(&["--json", "sessions", "revoke", &laptop, &laptop], "")
         .success();
     assert_eq!(json_stdout(&out)["revoked"], 1);
     env.run(&["whoami"], "").success().stdout("bob\n");

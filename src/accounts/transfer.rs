@@ -5,8 +5,9 @@
 use super::{Accounts, Session};
 use crate::account::{Account, DisplayName, Email, Username};
 use crate::audit::{Event, EventKind};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::import::{ImportRecord, ImportSecret, LineError, Parsed};
+use crate::password::HashParams;
 use crate::policy::{self, PolicyContext};
 use crate::store::NewUserRow;
 use rayon::prelude::*;
@@ -105,18 +106,19 @@ impl Accounts {
         progress: &(dyn Fn() + Sync),
     ) -> Result<(Vec<Username>, Vec<Username>)> {
         let params = self.settings.hash;
-        let hashes: Vec<String> = plan
-            .accounts
-            .par_iter()
-            .map(|r| {
-                let hash = match &r.secret {
-                    ImportSecret::Password(p) => params.hash(p)?,
-                    ImportSecret::Hash(h) => h.clone(),
-                };
-                progress();
-                Ok(hash)
-            })
-            .collect::<Result<_>>()?;
+        let hashes: Vec<String> = hashing_pool(params)?.install(|| {
+            plan.accounts
+                .par_iter()
+                .map(|r| {
+                    let hash = match &r.secret {
+                        ImportSecret::Password(p) => params.hash(p)?,
+                        ImportSecret::Hash(h) => h.clone(),
+                    };
+                    progress();
+                    Ok(hash)
+                })
+                .collect::<Result<_>>()
+        })?;
         let rows: Vec<(NewUserRow<'_>, Event)> = plan
             .accounts
             .iter()
@@ -154,4 +156,18 @@ impl Accounts {
         };
         Ok((names(created), names(skipped)))
     }
+}
+
+/// Memory that hashes running at once may use together.
+const HASHING_MEMORY_BUDGET_KIB: u32 = HashParams::MAXIMUM.memory_kib;
+
+/// A thread per core, but no more than fit in [`HASHING_MEMORY_BUDGET_KIB`]
+/// at `params`' memory cost (so 4 GiB hashes run one at a time).
+fn hashing_pool(params: HashParams) -> Result<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let fit = (HASHING_MEMORY_BUDGET_KIB / params.memory_kib.max(1)).max(1) as usize;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.min(fit))
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start hashing threads: {e}")))
 }

@@ -72,6 +72,12 @@ fn revoke(ctx: &mut Context, session: &Session, args: &RevokeArgs) -> Result<()>
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let ids = {
+            let mut unique = ids;
+            unique.sort_unstable();
+            unique.dedup();
+            unique
+        };
         let revoked = ctx.accounts.revoke_sessions(session, &ids)?;
         (revoked.len(), ids.contains(&session.id))
     };

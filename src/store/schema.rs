@@ -45,11 +45,14 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
     CREATE INDEX events_actor ON events(actor);
     CREATE INDEX events_target ON events(target);",
     ),
-    // Admin locks, settings stored in the database, and a detail on events
-    // (a setting's new value, a lock's reason, a role change).
+    // Admin locks, when the last password check started (so a count left
+    // by a check that never finished does not block the account), settings
+    // stored in the database, and a detail on events (a setting's new
+    // value, a lock's reason, a role change).
     M::up(
         "ALTER TABLE users ADD COLUMN admin_locked_at INTEGER;
     ALTER TABLE users ADD COLUMN lock_reason TEXT;
+    ALTER TABLE users ADD COLUMN check_started_at INTEGER;
     ALTER TABLE events ADD COLUMN detail TEXT;
     CREATE TABLE settings (
         key TEXT PRIMARY KEY,

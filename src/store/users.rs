@@ -140,9 +140,10 @@ impl Store {
         if let Some(refusal) = before.refusal(settings, now) {
             return Ok(Some(refusal));
         }
+        let started = before.started(now);
         tx.execute(
-            "UPDATE users SET failed_logins = ?1 WHERE id = ?2",
-            params![before.started().count, id],
+            "UPDATE users SET failed_logins = ?1, check_started_at = ?2 WHERE id = ?3",
+            params![started.count, started.last_started, id],
         )?;
         tx.commit()?;
         Ok(None)
@@ -548,7 +549,8 @@ fn ensure_not_admin_locked(tx: &Connection, id: i64) -> Result<()> {
 
 fn read_failed_logins(tx: &Connection, id: i64) -> Result<FailedLogins> {
     Ok(tx.query_row(
-        "SELECT failed_logins, lockouts, locked_until, admin_locked_at IS NOT NULL
+        "SELECT failed_logins, lockouts, locked_until, admin_locked_at IS NOT NULL,
+             check_started_at
          FROM users WHERE id = ?1",
         [id],
         |r| {
@@ -557,6 +559,7 @@ fn read_failed_logins(tx: &Connection, id: i64) -> Result<FailedLogins> {
                 locks: r.get(1)?,
                 locked_until: r.get(2)?,
                 locked_by_admin: r.get(3)?,
+                last_started: r.get(4)?,
             })
         },
     )?)
