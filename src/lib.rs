@@ -20,6 +20,7 @@ pub mod settings;
 pub mod store;
 pub mod time;
 pub mod token;
+pub mod totp;
 
 pub use account::{
     Account, AccountFilter, AccountSort, AccountStatus, DetailChange, Details, DisplayName, Email,
