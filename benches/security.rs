@@ -49,10 +49,10 @@ fn run() -> authctl::Result<bool> {
     let nobody = Username::parse("nobody")?;
     accounts.register(&alice, &Details::default(), &right)?;
     let wrong_password = median(RUNS, || {
-        black_box(accounts.check_password(&alice, &wrong).is_err());
+        black_box(accounts.check_first_factor(&alice, &wrong).is_err());
     });
     let unknown_user = median(RUNS, || {
-        black_box(accounts.check_password(&nobody, &wrong).is_err());
+        black_box(accounts.check_first_factor(&nobody, &wrong).is_err());
     });
     let ratio = unknown_user.as_secs_f64() / wrong_password.as_secs_f64();
     println!("failed login, wrong password:        {wrong_password:>10.1?}");

@@ -225,6 +225,8 @@ pub struct Account {
     pub locked_until: Option<Timestamp>,
     /// Locked by an admin until unlocked.
     pub admin_lock: Option<AdminLock>,
+    /// Whether login needs a code from an authenticator app.
+    pub two_factor: bool,
 }
 
 /// An admin's lock on an account.

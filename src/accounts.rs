@@ -12,9 +12,12 @@ use crate::error::{Error, Result};
 use crate::password::{self, Password};
 use crate::policy::{self, PolicyContext};
 use crate::settings::{Refusal, SettingKey, SettingValue, Settings};
-use crate::store::{NewSessionRow, NewUserRow, PasswordProof, SessionRow, Store};
+use crate::store::{
+    NewSessionRow, NewUserRow, PasswordProof, SecondFactorProof, SessionRow, Store,
+};
 use crate::time::{self, Timestamp, rfc3339};
 use crate::token::SessionToken;
+use crate::totp::{self, TotpSecret};
 use std::time::Duration;
 
 /// A session used within this many seconds of its last recorded use is not
@@ -35,6 +38,15 @@ pub enum PasswordChange {
 struct Verified {
     hash: String,
     upgraded: Option<String>,
+    second_factor: Option<SecondFactor>,
+}
+
+/// A second factor that was right, to be spent with the success.
+enum SecondFactor {
+    /// An authenticator code for this step.
+    Totp(i64),
+    /// A recovery code with this digest.
+    Recovery(Vec<u8>),
 }
 
 impl Verified {
@@ -43,7 +55,33 @@ impl Verified {
             user_id: account.id,
             verified_hash: &self.hash,
             upgraded_hash: self.upgraded.as_deref(),
+            second_factor: match &self.second_factor {
+                None => SecondFactorProof::None,
+                Some(SecondFactor::Totp(step)) => SecondFactorProof::Totp(*step),
+                Some(SecondFactor::Recovery(digest)) => SecondFactorProof::Recovery(digest),
+            },
         }
+    }
+}
+
+/// A password that was right, for an account whose second factor (if it
+/// has one) is still to be checked: pass it with the code to
+/// [`Accounts::login`], [`Accounts::verify`] or [`Accounts::check_password`].
+/// Only [`Accounts::check_first_factor`] makes one.
+pub struct PasswordChecked {
+    account: Account,
+    verified: Verified,
+}
+
+impl PasswordChecked {
+    /// The account whose password it was.
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    /// Whether the account needs a second factor: ask for a code.
+    pub fn needs_code(&self) -> bool {
+        self.account.two_factor
     }
 }
 
@@ -291,32 +329,42 @@ impl Accounts {
     /// Checks a username and password, counting failures toward a lockout.
     /// An unknown username costs the same time as a wrong password and fails
     /// the same way; a locked account is refused without checking.
-    pub fn check_password(&mut self, username: &Username, password: &Password) -> Result<Account> {
-        let (account, verified) = self.verify_password(username, password)?;
+    ///
+    /// `code` is the second factor (an authenticator code or a recovery
+    /// code), needed when [`PasswordChecked::needs_code`]; a wrong or
+    /// missing one fails and counts like a wrong password.
+    pub fn check_password(
+        &mut self,
+        checked: PasswordChecked,
+        code: Option<&str>,
+    ) -> Result<Account> {
+        let (account, verified) = self.second_factor(checked, code)?;
         self.store.record_login_success(&verified.proof(&account))?;
         Ok(account)
     }
 
-    /// Checks a password without opening a session (`htpasswd -v`): the
-    /// same lockout, upgrade and audit rules as a login, recorded as
-    /// `password_verified` when it matches.
-    pub fn verify(&mut self, username: &Username, password: &Password) -> Result<Account> {
-        let account = self.check_password(username, password)?;
-        let event = self.event(EventKind::PasswordVerified, "success", username);
+    /// Checks a password (and code) without opening a session (`htpasswd
+    /// -v`): the same lockout, upgrade and audit rules as a login, recorded
+    /// as `password_verified` when it matches.
+    pub fn verify(&mut self, checked: PasswordChecked, code: Option<&str>) -> Result<Account> {
+        let account = self.check_password(checked, code)?;
+        let event = self.event(EventKind::PasswordVerified, "success", &account.username);
         self.store.record_event(&event)?;
         Ok(account)
     }
 
-    /// Checks the password and opens a session of `ttl`. `replacing` is the
-    /// token the caller held before; that session is revoked.
+    /// Completes a login: checks the second factor, if any, and opens a
+    /// session of `ttl`. `replacing` is the token the caller held before;
+    /// that session is revoked.
     pub fn login(
         &mut self,
-        username: &Username,
-        password: &Password,
+        checked: PasswordChecked,
+        code: Option<&str>,
         ttl: Duration,
         replacing: Option<&SessionToken>,
     ) -> Result<NewSession> {
-        let (account, verified) = self.verify_password(username, password)?;
+        let (account, verified) = self.second_factor(checked, code)?;
+        let username = &account.username.clone();
         let ttl = self.session_ttl(Some(ttl))?;
         let token = SessionToken::generate()?;
         let now = self.now();
@@ -327,7 +375,11 @@ impl Accounts {
             token_digest: &digest,
             expires_at,
         };
-        let event = self.event(EventKind::Login, "success", username);
+        let event = Event {
+            detail: matches!(verified.second_factor, Some(SecondFactor::Recovery(_)))
+                .then(|| "with a recovery code".to_string()),
+            ..self.event(EventKind::Login, "success", username)
+        };
         let id =
             self.store
                 .insert_session(&verified.proof(&account), row, old.as_deref(), &event)?;
@@ -362,17 +414,17 @@ impl Accounts {
         }
     }
 
-    /// The password check shared by [`check_password`] and [`login`]: the
-    /// caller records the success (with any hash upgrade) in the
-    /// transaction that acts on it.
-    ///
-    /// [`check_password`]: Accounts::check_password
-    /// [`login`]: Accounts::login
-    fn verify_password(
+    /// Checks a username and password, the first step of every login,
+    /// `verify` and password check: counted toward a lockout before hashing;
+    /// an unknown username costs the same time as a wrong password and
+    /// fails the same way; a locked account is refused without checking.
+    /// The success (with any hash upgrade) is recorded by the second step,
+    /// in the transaction that acts on it.
+    pub fn check_first_factor(
         &mut self,
         username: &Username,
         password: &Password,
-    ) -> Result<(Account, Verified)> {
+    ) -> Result<PasswordChecked> {
         let Some((account, hash)) = self.store.find_credentials(username)? else {
             self.settings.hash.verify_dummy(password);
             let event = self.event(EventKind::LoginFailed, "failure", username);
@@ -400,19 +452,77 @@ impl Accounts {
             }));
         }
         if !password::verify(password, &hash)? {
-            let failure = self.event(EventKind::LoginFailed, "failure", username);
-            let lockout = self.event(EventKind::Lockout, "success", username);
-            self.store
-                .record_login_failure(account.id, &self.settings, &failure, &lockout)?;
-            return Err(Error::AuthenticationFailed);
+            return Err(self.fail_check(&account, None));
         }
         // Hashing happens here, before the write transaction takes its lock.
         let upgraded = match self.settings.hash.is_current(&hash) {
             true => None,
             false => Some(self.settings.hash.hash(password)?),
         };
+        Ok(PasswordChecked {
+            account,
+            verified: Verified {
+                hash,
+                upgraded,
+                second_factor: None,
+            },
+        })
+    }
+
+    /// Records a failed check of `account` (counted when it began; may
+    /// lock it) and returns the error to report. `detail` says what was
+    /// wrong when it was not the password.
+    fn fail_check(&mut self, account: &Account, detail: Option<&str>) -> Error {
+        let failure = Event {
+            detail: detail.map(str::to_string),
+            ..self.event(EventKind::LoginFailed, "failure", &account.username)
+        };
+        let lockout = self.event(EventKind::Lockout, "success", &account.username);
+        match self
+            .store
+            .record_login_failure(account.id, &self.settings, &failure, &lockout)
+        {
+            Ok(_) => Error::AuthenticationFailed,
+            Err(e) => e,
+        }
+    }
+
+    /// The second step of a check: an account with 2FA needs a right,
+    /// unused authenticator code (one step of drift allowed) or one of its
+    /// recovery codes; a wrong, reused or missing one fails like a wrong
+    /// password. Spending it happens with the success.
+    fn second_factor(
+        &mut self,
+        checked: PasswordChecked,
+        code: Option<&str>,
+    ) -> Result<(Account, Verified)> {
+        let PasswordChecked {
+            account,
+            mut verified,
+        } = checked;
+        let Some(stored) = self.store.totp_of(account.id)? else {
+            self.actor.get_or_insert_with(|| account.username.clone());
+            return Ok((account, verified));
+        };
+        let factor = match code.map(str::trim) {
+            Some(code) if totp::is_totp_code(code) => TotpSecret::from_base32(&stored.secret)?
+                .matching_step(code, self.now())
+                .filter(|step| stored.last_step.is_none_or(|last| *step > last))
+                .map(SecondFactor::Totp),
+            Some(code) => {
+                let digest = totp::recovery_digest(code);
+                self.store
+                    .has_recovery_code(account.id, &digest)?
+                    .then_some(SecondFactor::Recovery(digest))
+            }
+            None => None,
+        };
+        let Some(factor) = factor else {
+            return Err(self.fail_check(&account, Some("wrong or reused code")));
+        };
+        verified.second_factor = Some(factor);
         self.actor.get_or_insert_with(|| account.username.clone());
-        Ok((account, Verified { hash, upgraded }))
+        Ok((account, verified))
     }
 
     /// Resolves a token to its session, or says why it cannot be used.
@@ -629,6 +739,7 @@ impl Accounts {
 }
 
 mod transfer;
+mod two_factor;
 pub use transfer::ImportPlan;
 
 #[cfg(test)]

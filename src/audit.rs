@@ -40,6 +40,14 @@ pub enum EventKind {
     Import,
     /// Accounts were exported (the detail says whether with hashes).
     Export,
+    /// Two-factor login was turned on.
+    TwoFactorEnabled,
+    /// Two-factor login was turned off by the account's owner.
+    TwoFactorDisabled,
+    /// An admin turned someone's two-factor login off.
+    TwoFactorReset,
+    /// A new set of recovery codes replaced the old.
+    RecoveryCodesRegenerated,
 }
 
 impl EventKind {
@@ -63,6 +71,10 @@ impl EventKind {
             EventKind::SettingChanged => "setting_changed",
             EventKind::Import => "import",
             EventKind::Export => "export",
+            EventKind::TwoFactorEnabled => "two_factor_enabled",
+            EventKind::TwoFactorDisabled => "two_factor_disabled",
+            EventKind::TwoFactorReset => "two_factor_reset",
+            EventKind::RecoveryCodesRegenerated => "recovery_codes_regenerated",
         }
     }
 }

@@ -26,7 +26,7 @@ pub use account::{
     Account, AccountFilter, AccountSort, AccountStatus, DetailChange, Details, DisplayName, Email,
     LockReason, Role, Username,
 };
-pub use accounts::{Accounts, ImportPlan, NewSession, PasswordChange, Session};
+pub use accounts::{Accounts, ImportPlan, NewSession, PasswordChange, PasswordChecked, Session};
 pub use error::{Error, Result};
 pub use password::{HashParams, Password};
 pub use session_file::SessionFile;

@@ -35,17 +35,27 @@ impl Input {
 
     /// Reads an existing password (shown `prompt` on a terminal).
     pub fn password(&self, prompt: &str) -> Result<Password> {
+        Ok(Password::new(self.secret(prompt, "a password")?))
+    }
+
+    /// Reads an authentication or recovery code: the next stdin line, or
+    /// typed hidden at `prompt` (it is a secret until used).
+    pub fn code(&self, prompt: &str) -> Result<Zeroizing<String>> {
+        self.secret(prompt, "an authentication code")
+    }
+
+    fn secret(&self, prompt: &str, what: &str) -> Result<Zeroizing<String>> {
         if self.from_stdin {
-            return Ok(Password::new(read_stdin_line()?));
+            return read_stdin_line();
         }
-        require_terminal("a password")?;
+        require_terminal(what)?;
         let config = rpassword::ConfigBuilder::new()
             .output_writer(io::stderr())
             .build();
         let typed = rpassword::prompt_password_with_config(prompt, config).map_err(|e| {
-            anyhow::Error::new(e).context("cannot read the password from the terminal")
+            anyhow::Error::new(e).context(format!("cannot read {what} from the terminal"))
         })?;
-        Ok(Password::new(Zeroizing::new(typed)))
+        Ok(Zeroizing::new(typed))
     }
 
     /// Reads a new password and checks it with `check`. On a terminal a

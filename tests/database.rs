@@ -19,7 +19,7 @@ fn created_on_first_use_with_private_modes() {
         .db()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn a_newer_schema_is_exit_10_naming_both_versions() {
     assert_error(
         env.run(&["whoami"], ""),
         10,
-        "version 7 is newer than this authctl supports (version 3)",
+        "version 7 is newer than this authctl supports (version 4)",
     );
     assert_eq!(fs::read(env.db_path()).unwrap(), before);
 }

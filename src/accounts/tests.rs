@@ -10,6 +10,18 @@ fn name(s: &str) -> Username {
     Username::parse(s).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Both steps of a login for an account without a second factor.
+fn pw_login(a: &mut Accounts, user: &str, pw: &str, ttl: Duration) -> Result<NewSession> {
+    let checked = a.check_first_factor(&name(user), &pw.into())?;
+    a.login(checked, None, ttl, None)
+}
+
+/// Both steps of a password check for an account without a second factor.
+fn pw_check(a: &mut Accounts, user: &str, pw: &str) -> Result<Account> {
+    let checked = a.check_first_factor(&name(user), &pw.into())?;
+    a.check_password(checked, None)
+}
+
 fn service() -> Accounts {
     Accounts::new(Store::open_in_memory().unwrap_or_else(|e| panic!("{e}")))
 }
@@ -19,7 +31,7 @@ fn register_login_authenticate_logout() -> Result<()> {
     let mut accounts = service();
     let alice = accounts.register(&name("alice"), &Details::default(), &PW.into())?;
     assert_eq!(alice.role, Role::Admin);
-    let new = accounts.login(&name("alice"), &PW.into(), Duration::from_secs(60), None)?;
+    let new = pw_login(&mut accounts, "alice", PW, Duration::from_secs(60))?;
     let session = accounts.authenticate(&new.token)?;
     assert_eq!(session.account.username.as_str(), "alice");
     assert!(session.account.last_login_at.is_some());
@@ -35,8 +47,8 @@ fn register_login_authenticate_logout() -> Result<()> {
 fn wrong_password_and_unknown_user_fail_alike() -> Result<()> {
     let mut accounts = service();
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
-    let wrong = accounts.check_password(&name("alice"), &PW2.into());
-    let unknown = accounts.check_password(&name("nobody"), &PW.into());
+    let wrong = pw_check(&mut accounts, "alice", PW2);
+    let unknown = pw_check(&mut accounts, "nobody", PW);
     assert!(matches!(wrong, Err(Error::AuthenticationFailed)));
     assert!(matches!(unknown, Err(Error::AuthenticationFailed)));
     Ok(())
@@ -69,13 +81,8 @@ fn expired_and_idle_sessions_are_refused_with_the_time() -> Result<()> {
     }
     let mut accounts = service();
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
-    let short = accounts.login(&name("alice"), &PW.into(), Duration::from_secs(60), None)?;
-    let long = accounts.login(
-        &name("alice"),
-        &PW.into(),
-        Duration::from_secs(30 * 86400),
-        None,
-    )?;
+    let short = pw_login(&mut accounts, "alice", PW, Duration::from_secs(60))?;
+    let long = pw_login(&mut accounts, "alice", PW, Duration::from_secs(30 * 86400))?;
     let mut accounts = accounts.with_clock(in_an_hour);
     match accounts.authenticate(&short.token) {
         Err(Error::NotLoggedIn(msg)) => assert!(msg.contains("expired at"), "{msg}"),
@@ -103,16 +110,16 @@ fn lockout_refuses_even_the_right_password_until_it_expires() -> Result<()> {
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
     for _ in 0..5 {
         assert!(matches!(
-            accounts.check_password(&name("alice"), &PW2.into()),
+            pw_check(&mut accounts, "alice", PW2),
             Err(Error::AuthenticationFailed)
         ));
     }
     assert!(matches!(
-        accounts.check_password(&name("alice"), &PW.into()),
+        pw_check(&mut accounts, "alice", PW),
         Err(Error::Locked(_))
     ));
     let mut later = accounts.with_clock(|| time::now() + 16 * 60);
-    assert!(later.check_password(&name("alice"), &PW.into()).is_ok());
+    assert!(pw_check(&mut later, "alice", PW).is_ok());
     Ok(())
 }
 
@@ -120,7 +127,7 @@ fn lockout_refuses_even_the_right_password_until_it_expires() -> Result<()> {
 fn password_change_rotates_the_callers_session() -> Result<()> {
     let mut accounts = service();
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
-    let old = accounts.login(&name("alice"), &PW.into(), Duration::from_secs(600), None)?;
+    let old = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?;
     let session = accounts.authenticate(&old.token)?;
     let rotated = accounts.set_password(
         &session.account,
@@ -143,10 +150,8 @@ fn permissions_self_or_admin() -> Result<()> {
     accounts.register(&name("root"), &Details::default(), &PW.into())?;
     accounts.register(&name("bob"), &Details::default(), &PW.into())?;
     let ttl = Duration::from_secs(60);
-    let bob = accounts.login(&name("bob"), &PW.into(), ttl, None)?.session;
-    let root = accounts
-        .login(&name("root"), &PW.into(), ttl, None)?
-        .session;
+    let bob = pw_login(&mut accounts, "bob", PW, ttl)?.session;
+    let root = pw_login(&mut accounts, "root", PW, ttl)?.session;
     assert!(bob.require_self_or_admin(&name("bob"), "show").is_ok());
     assert!(matches!(
         bob.require_self_or_admin(&name("root"), "show"),

@@ -1,6 +1,6 @@
 //! `authctl delete`: delete an account and its sessions.
 
-use super::{Context, target};
+use super::{Context, check_credentials, target};
 use crate::cli::DeleteArgs;
 use crate::exit::UsageError;
 use crate::prompt::Input;
@@ -39,7 +39,9 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
     if own {
         // Deleting yourself needs your password, not just a session.
         let password = input.password("Password: ")?;
-        ctx.accounts.check_password(&username, &password)?;
+        let (checked, code) = check_credentials(ctx, &input, &username, &password)?;
+        ctx.accounts
+            .check_password(checked, code.as_deref().map(|c| c.as_str()))?;
     }
     ctx.accounts.delete(&account)?;
     if own {

@@ -1,6 +1,6 @@
 //! `authctl login`: check a password, open a session, save its token.
 
-use super::Context;
+use super::{Context, check_credentials};
 use crate::cli::LoginArgs;
 use crate::exit::UsageError;
 use crate::prompt::Input;
@@ -34,9 +34,9 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
     // The session this file held is revoked and replaced, even if the file
     // itself is no longer fit to use (say, its mode was widened).
     let previous = ctx.session_file.read_for_revocation();
-    let new = ctx
-        .accounts
-        .login(&username, &password, ttl, previous.as_ref())?;
+    let (checked, code) = check_credentials(ctx, &input, &username, &password)?;
+    let code = code.as_deref().map(|c| c.as_str());
+    let new = ctx.accounts.login(checked, code, ttl, previous.as_ref())?;
     if let Err(e) = ctx.session_file.write(&new.token) {
         // Do not leave a session behind that nobody holds the token for.
         let _ = ctx.accounts.logout(&new.session, false);

@@ -23,8 +23,13 @@ mod whoami;
 
 use crate::cli::{Cli, Command};
 use crate::output::Printer;
+use crate::prompt::Input;
 use anyhow::{Context as _, Result};
-use authctl::{Account, Accounts, Error, Session, SessionFile, Store, Username, paths};
+use authctl::{
+    Account, Accounts, Error, Password, PasswordChecked, Session, SessionFile, Store, Username,
+    paths,
+};
+use zeroize::Zeroizing;
 
 /// What every command that touches accounts needs.
 pub struct Context {
@@ -82,6 +87,23 @@ pub fn admin_target(ctx: &mut Context, name: &str, action: &str) -> Result<(Sess
     session.require_admin(action)?;
     let account = ctx.accounts.account(&Username::parse(name)?)?;
     Ok((session, account))
+}
+
+/// Both steps of a password check: the password, then, only for an account
+/// with two-factor login, a code read from the same input (the next stdin
+/// line, or a hidden prompt).
+pub fn check_credentials(
+    ctx: &mut Context,
+    input: &Input,
+    username: &Username,
+    password: &Password,
+) -> Result<(PasswordChecked, Option<Zeroizing<String>>)> {
+    let checked = ctx.accounts.check_first_factor(username, password)?;
+    let code = match checked.needs_code() {
+        true => Some(input.code("Authentication code: ")?),
+        false => None,
+    };
+    Ok((checked, code))
 }
 
 /// The account a command acts on: the one named, else the caller's own.

@@ -1,7 +1,7 @@
 //! `authctl passwd`: change a password with the current one, or as an admin
 //! reset another account's.
 
-use super::Context;
+use super::{Context, check_credentials};
 use crate::cli::PasswdArgs;
 use crate::prompt::Input;
 use anyhow::Result;
@@ -26,7 +26,9 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         ctx.accounts.account(&target)?
     } else {
         let current = input.password("Current password: ")?;
-        ctx.accounts.check_password(&target, &current)?
+        let (checked, code) = check_credentials(ctx, &input, &target, &current)?;
+        ctx.accounts
+            .check_password(checked, code.as_deref().map(|c| c.as_str()))?
     };
     let new_password = input.new_password("New password: ", |p| {
         let (email, name) = (account.email.as_deref(), account.name.as_deref());

@@ -1,6 +1,6 @@
 //! `authctl verify`: check a password without opening a session.
 
-use super::Context;
+use super::{Context, check_credentials};
 use crate::cli::VerifyArgs;
 use crate::prompt::Input;
 use anyhow::Result;
@@ -8,11 +8,14 @@ use authctl::Username;
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &VerifyArgs) -> Result<()> {
-    let password = Input::new(args.password_stdin).password("Password: ")?;
+    let input = Input::new(args.password_stdin);
+    let password = input.password("Password: ")?;
     let Ok(username) = Username::parse(&args.username) else {
         return Err(ctx.accounts.refuse_login(&args.username, &password).into());
     };
-    ctx.accounts.verify(&username, &password)?;
+    let (checked, code) = check_credentials(ctx, &input, &username, &password)?;
+    ctx.accounts
+        .verify(checked, code.as_deref().map(|c| c.as_str()))?;
     ctx.out.done(
         &json!({ "verified": username.as_str() }),
         &format!("password for {username} is correct"),

@@ -6,12 +6,13 @@ mod events;
 mod schema;
 mod sessions;
 mod settings;
+mod two_factor;
 mod users;
 
 use schema::KNOWN_TABLES;
 pub use schema::LATEST_VERSION;
 pub use sessions::{NewSessionRow, SessionRow};
-pub use users::{NewUserRow, PasswordProof};
+pub use users::{NewUserRow, PasswordProof, SecondFactorProof};
 
 use crate::error::{Error, Result};
 use crate::fsutil::create_private_file;

@@ -59,10 +59,23 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
         value TEXT NOT NULL
     ) STRICT;",
     ),
+    // Two-factor login: the TOTP secret (base32; it must be readable to
+    // check codes), the last time step accepted (no replay), and recovery
+    // codes as SHA-256 digests.
+    M::up(
+        "ALTER TABLE users ADD COLUMN totp_secret TEXT;
+    ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
+    CREATE TABLE recovery_codes (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        code_sha256 BLOB NOT NULL,
+        UNIQUE (user_id, code_sha256)
+    ) STRICT;",
+    ),
 ];
 
 /// Every table any migration creates; a database with others is not ours.
-pub const KNOWN_TABLES: &[&str] = &["users", "sessions", "events", "settings"];
+pub const KNOWN_TABLES: &[&str] = &["users", "sessions", "events", "settings", "recovery_codes"];
 
 /// The schema version this build creates and understands.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

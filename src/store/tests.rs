@@ -61,6 +61,7 @@ fn proof(id: i64) -> PasswordProof<'static> {
         user_id: id,
         verified_hash: FAKE_HASH,
         upgraded_hash: None,
+        second_factor: SecondFactorProof::None,
     }
 }
 

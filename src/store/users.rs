@@ -16,11 +16,12 @@ use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
 /// Columns read into an [`Account`], in `account_from_row`'s order.
 pub(super) const ACCOUNT_COLUMNS: &str = "users.id, username, name, email, role, users.created_at,
-     last_login_at, password_changed_at, failed_logins, locked_until, admin_locked_at, lock_reason";
+     last_login_at, password_changed_at, failed_logins, locked_until, admin_locked_at, lock_reason,
+     totp_secret IS NOT NULL";
 
 /// How many columns [`ACCOUNT_COLUMNS`] selects: the index of the first
 /// column after them.
-pub(super) const ACCOUNT_COLUMN_COUNT: usize = 12;
+pub(super) const ACCOUNT_COLUMN_COUNT: usize = 13;
 
 pub(super) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
     let role: String = row.get(4)?;
@@ -46,6 +47,7 @@ pub(super) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
                 })
             })
             .transpose()?,
+        two_factor: row.get(12)?,
     })
 }
 
@@ -92,6 +94,7 @@ impl Store {
             failed_logins: 0,
             locked_until: None,
             admin_lock: None,
+            two_factor: false,
         })
     }
 
@@ -506,6 +509,20 @@ pub struct PasswordProof<'a> {
     pub verified_hash: &'a str,
     /// The same password hashed with the current parameters, if needed.
     pub upgraded_hash: Option<&'a str>,
+    /// The second factor given with it, on an account that has one.
+    pub second_factor: SecondFactorProof<'a>,
+}
+
+/// The second factor that went with a password.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum SecondFactorProof<'a> {
+    /// None (the account has no second factor, or is enrolling one).
+    #[default]
+    None,
+    /// An authenticator code, right for this time step.
+    Totp(i64),
+    /// A recovery code with this digest, to be used up.
+    Recovery(&'a [u8]),
 }
 
 /// Clears the failure record and stores any upgraded hash, inside `tx`,
@@ -515,17 +532,43 @@ pub struct PasswordProof<'a> {
 /// password; if an admin locked the account during the check, it must not
 /// open. Either way the check fails and nothing is written, so neither an
 /// old password nor an upgrade of it survives.
+///
+/// The second factor is spent here too: an authenticator code's step must
+/// be later than the last one accepted (so a code works once, even for two
+/// logins at the same moment), and a recovery code is deleted (so it works
+/// once).
 pub(super) fn apply_success(tx: &Connection, proof: &PasswordProof<'_>) -> Result<()> {
+    let step = match proof.second_factor {
+        SecondFactorProof::Totp(step) => Some(step),
+        _ => None,
+    };
     let changed = tx.execute(
         "UPDATE users SET failed_logins = 0, lockouts = 0, locked_until = NULL,
-             password_hash = coalesce(?1, password_hash)
-         WHERE id = ?2 AND password_hash = ?3 AND admin_locked_at IS NULL",
-        params![proof.upgraded_hash, proof.user_id, proof.verified_hash],
+             password_hash = coalesce(?1, password_hash),
+             totp_last_step = coalesce(?4, totp_last_step)
+         WHERE id = ?2 AND password_hash = ?3 AND admin_locked_at IS NULL
+           AND (?4 IS NULL OR totp_last_step IS NULL OR totp_last_step < ?4)",
+        params![
+            proof.upgraded_hash,
+            proof.user_id,
+            proof.verified_hash,
+            step
+        ],
     )?;
     if changed == 0 {
-        // Locked by an admin during the check, or the hash changed.
+        // Locked by an admin during the check, the hash changed, or the
+        // code's step was used meanwhile.
         ensure_not_admin_locked(tx, proof.user_id)?;
         return Err(Error::AuthenticationFailed);
+    }
+    if let SecondFactorProof::Recovery(digest) = proof.second_factor {
+        let used = tx.execute(
+            "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_sha256 = ?2",
+            params![proof.user_id, digest],
+        )?;
+        if used == 0 {
+            return Err(Error::AuthenticationFailed);
+        }
     }
     Ok(())
 }
