@@ -81,6 +81,9 @@ pub enum Command {
     Export(ExportArgs),
     /// List sessions (yours, or as an admin anyone's), or revoke them
     Sessions(SessionsArgs),
+    /// Two-factor login with an authenticator app (TOTP)
+    #[command(name = "2fa", subcommand)]
+    TwoFactor(TwoFactorCommand),
     /// Show or change settings stored in the database (admin)
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -361,6 +364,38 @@ pub enum ExportFormat {
     Jsonl,
     /// Comma-separated values with a header
     Csv,
+}
+
+/// `2fa` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TwoFactorCommand {
+    /// Turn on two-factor login for your account: scan the QR code (or
+    /// type the secret) into an authenticator app, then enter its code
+    Enable {
+        /// Read the password, then the app's code, from standard input
+        /// lines (the URI and secret are printed first)
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Turn off two-factor login for your account (password and a code)
+    Disable {
+        /// Read the password, then a code, from standard input lines
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Make new recovery codes, replacing the old (password and a code)
+    RecoveryCodes {
+        /// Read the password, then a code, from standard input lines
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Whether two-factor login is on for your account
+    Status,
+    /// Turn off someone's two-factor login, e.g. after a lost phone (admin)
+    Reset {
+        /// The account
+        username: String,
+    },
 }
 
 /// `config` subcommands.

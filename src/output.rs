@@ -33,6 +33,7 @@ pub struct AccountJson<'a> {
     locked_until: Option<String>,
     lock_reason: Option<&'a str>,
     failed_logins: u32,
+    two_factor: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     active_sessions: Option<i64>,
 }
@@ -59,6 +60,7 @@ impl<'a> AccountJson<'a> {
                 .as_ref()
                 .and_then(|lock| lock.reason.as_deref()),
             failed_logins: account.failed_logins,
+            two_factor: account.two_factor,
             active_sessions,
         }
     }
@@ -148,6 +150,25 @@ impl Printer {
         csv::Writer::from_writer(io::stdout())
     }
 
+    /// A QR code of `data` on stdout, only when stdout is a terminal (a
+    /// script gets the URI as text instead). Styled, it is drawn black on
+    /// white whatever the terminal's colours, so it scans on dark and light
+    /// backgrounds alike; with NO_COLOR, dark modules are the blocks.
+    pub fn qr_code(&self, data: &str) -> Result<()> {
+        if !self.stdout_is_terminal {
+            return Ok(());
+        }
+        let mut out = io::stdout().lock();
+        for line in qr_lines(data)? {
+            if self.styled {
+                writeln!(out, "\u{1b}[30;47m{line}\u{1b}[0m")?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
+        }
+        Ok(())
+    }
+
     /// The outcome of a change: `value` as JSON on stdout with `--json`,
     /// otherwise `message` for the person on stderr (stdout stays empty).
     pub fn done(&self, value: &impl Serialize, message: &str) -> Result<()> {
@@ -189,6 +210,7 @@ impl Printer {
             "failed logins",
             account.failed_logins.to_string(),
         );
+        field(&mut table, "two-factor", on_off(account.two_factor));
         field(&mut table, "active sessions", active_sessions.to_string());
         self.table_out(&table)
     }
@@ -204,6 +226,7 @@ impl Printer {
             "email",
             "role",
             "status",
+            "2fa",
             "created",
             "last login",
         ];
@@ -312,6 +335,36 @@ impl Printer {
     }
 }
 
+/// A QR code as text, two rows of modules per line (`▀`, `▄`, `█`, space),
+/// dark modules drawn, with the standard four-module quiet zone.
+pub fn qr_lines(data: &str) -> Result<Vec<String>> {
+    const QUIET: usize = 4;
+    let code = qrcode::QrCode::new(data.as_bytes())?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let dark = |x: usize, y: usize| {
+        x >= QUIET
+            && y >= QUIET
+            && x < width + QUIET
+            && y < width + QUIET
+            && colors[(y - QUIET) * width + (x - QUIET)] == qrcode::Color::Dark
+    };
+    let size = width + 2 * QUIET;
+    Ok((0..size)
+        .step_by(2)
+        .map(|y| {
+            (0..size)
+                .map(|x| match (dark(x, y), dark(x, y + 1)) {
+                    (true, true) => '█',
+                    (true, false) => '▀',
+                    (false, true) => '▄',
+                    (false, false) => ' ',
+                })
+                .collect()
+        })
+        .collect())
+}
+
 fn add_sanitized_row(table: &mut Table, cells: &[String]) {
     table.add_row(
         cells
@@ -331,6 +384,7 @@ fn account_row((a, _): &(Account, i64)) -> Vec<String> {
         or_dash(a.email.as_deref()),
         a.role.as_str().to_string(),
         status_text(a),
+        on_off(a.two_factor),
         rfc3339(a.created_at),
         time_or_dash(a.last_login_at),
     ]
@@ -364,6 +418,10 @@ fn status_text(account: &Account) -> String {
     }
 }
 
+fn on_off(on: bool) -> String {
+    if on { "on" } else { "off" }.to_string()
+}
+
 fn or_dash(value: Option<&str>) -> String {
     value.unwrap_or("-").to_string()
 }
@@ -375,6 +433,42 @@ fn time_or_dash(ts: Option<Timestamp>) -> String {
 #[cfg(test)]
 mod tests {
     use super::sanitize;
+
+    /// Reads text drawn by [`super::qr_lines`] back into an image (4 pixels
+    /// a module) and decodes it with rqrr, as a phone would.
+    fn decode(lines: &[String]) -> String {
+        let grid: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+        let (cols, rows) = (grid[0].len(), grid.len() * 2);
+        let scale = 4;
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(cols * scale, rows * scale, |x, y| {
+                let (mx, my) = (x / scale, y / scale);
+                let c = grid[my / 2][mx];
+                let dark = if my % 2 == 0 {
+                    matches!(c, '█' | '▀')
+                } else {
+                    matches!(c, '█' | '▄')
+                };
+                if dark { 0 } else { 255 }
+            });
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code found");
+        let (_, content) = grids[0].decode().expect("decodes");
+        content
+    }
+
+    #[test]
+    fn the_qr_code_decodes_back_to_the_uri() {
+        let uri =
+            "otpauth://totp/authctl:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=authctl";
+        let lines = super::qr_lines(uri).expect("renders");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() == lines[0].chars().count())
+        );
+        assert_eq!(decode(&lines), uri);
+    }
 
     #[test]
     fn control_characters_are_escaped() {

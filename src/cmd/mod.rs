@@ -16,6 +16,7 @@ mod register;
 mod role;
 mod sessions;
 mod show;
+mod two_factor;
 mod unlock;
 mod update;
 mod verify;
@@ -137,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unlock(args) => unlock::run(&mut ctx, args),
         Command::Config(command) => config::run(&mut ctx, command),
         Command::Sessions(args) => sessions::run(&mut ctx, args),
+        Command::TwoFactor(command) => two_factor::run(&mut ctx, command),
         Command::Import(args) => import::run(&mut ctx, args),
         Command::Export(args) => export::run(&mut ctx, args),
         Command::Completions(_) => Ok(()),

@@ -1,0 +1,117 @@
+//! `authctl 2fa`: turn two-factor login on or off, recovery codes, status,
+//! and an admin's reset.
+
+use super::{Context, admin_target, check_credentials};
+use crate::cli::TwoFactorCommand;
+use crate::prompt::Input;
+use anyhow::Result;
+use authctl::totp::TotpSecret;
+use authctl::{Error, PasswordChecked, Session};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
+    match command {
+        TwoFactorCommand::Enable { password_stdin } => enable(ctx, *password_stdin),
+        TwoFactorCommand::Disable { password_stdin } => {
+            let (_, checked, code) = own_credentials(ctx, *password_stdin)?;
+            ctx.accounts
+                .disable_totp(checked, code.as_deref().map(|c| c.as_str()))?;
+            ctx.out.done(
+                &json!({ "two_factor": false }),
+                "two-factor authentication is off",
+            )
+        }
+        TwoFactorCommand::RecoveryCodes { password_stdin } => {
+            let (_, checked, code) = own_credentials(ctx, *password_stdin)?;
+            let codes = ctx
+                .accounts
+                .regenerate_recovery_codes(checked, code.as_deref().map(|c| c.as_str()))?;
+            print_recovery_codes(
+                ctx,
+                &codes,
+                "New recovery codes; the old ones no longer work.",
+            )
+        }
+        TwoFactorCommand::Status => {
+            let session = ctx.session()?;
+            let on = session.account.two_factor;
+            let left = ctx.accounts.recovery_codes_left(&session.account)?;
+            if ctx.out.is_json() {
+                ctx.out
+                    .json_value(&json!({ "two_factor": on, "recovery_codes_left": left }))
+            } else if on {
+                ctx.out.line(&format!("on ({left} recovery codes left)"))
+            } else {
+                ctx.out.line("off")
+            }
+        }
+        TwoFactorCommand::Reset { username } => {
+            let (_, account) = admin_target(ctx, username, "reset two-factor authentication")?;
+            ctx.accounts.reset_totp(&account)?;
+            let user = &account.username;
+            ctx.out.done(
+                &json!({ "username": user.as_str(), "two_factor": false }),
+                &format!("two-factor authentication is off for {user}"),
+            )
+        }
+    }
+}
+
+/// The caller's session, and their password and code checked.
+fn own_credentials(
+    ctx: &mut Context,
+    password_stdin: bool,
+) -> Result<(Session, PasswordChecked, Option<Zeroizing<String>>)> {
+    let session = ctx.session()?;
+    let input = Input::new(password_stdin);
+    let password = input.password("Password: ")?;
+    let (checked, code) = check_credentials(ctx, &input, &session.account.username, &password)?;
+    Ok((session, checked, code))
+}
+
+fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
+    let session = ctx.session()?;
+    if session.account.two_factor {
+        return Err(Error::Invalid(
+            "two-factor authentication is already on; `authctl 2fa disable` first".to_string(),
+        )
+        .into());
+    }
+    let username = session.account.username.clone();
+    let input = Input::new(password_stdin);
+    let password = input.password("Password: ")?;
+    let checked = ctx.accounts.check_first_factor(&username, &password)?;
+    let secret = TotpSecret::generate()?;
+    let uri = secret.uri(username.as_str());
+    let base32 = secret.to_base32();
+    if ctx.out.is_json() {
+        ctx.out
+            .json_value(&json!({ "uri": uri.as_str(), "secret": base32.as_str() }))?;
+    } else {
+        ctx.out.qr_code(&uri)?;
+        ctx.out.line(&format!("URI:    {}", uri.as_str()))?;
+        ctx.out.line(&format!("Secret: {}", base32.as_str()))?;
+        ctx.out
+            .message("Scan the code (or type the secret) into an authenticator app.");
+    }
+    let code = input.code("Code from the app: ")?;
+    let codes = ctx.accounts.enable_totp(checked, &secret, &code)?;
+    print_recovery_codes(
+        ctx,
+        &codes,
+        "Two-factor authentication is on. Recovery codes (each works once, instead of a code; they are not shown again):",
+    )
+}
+
+fn print_recovery_codes(ctx: &Context, codes: &[Zeroizing<String>], heading: &str) -> Result<()> {
+    if ctx.out.is_json() {
+        let list: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        return ctx.out.json_value(&json!({ "recovery_codes": list }));
+    }
+    ctx.out.message(heading);
+    for code in codes {
+        ctx.out.line(code)?;
+    }
+    Ok(())
+}
