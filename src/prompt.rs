@@ -46,7 +46,7 @@ impl Input {
 
     fn secret(&self, prompt: &str, what: &str) -> Result<Zeroizing<String>> {
         if self.from_stdin {
-            return read_stdin_line();
+            return read_stdin_line(what);
         }
         require_terminal(what)?;
         let config = rpassword::ConfigBuilder::new()
@@ -116,7 +116,8 @@ fn require_terminal(what: &str) -> Result<()> {
 /// Reads one line from stdin without buffering past it (the next secret may
 /// be the next line) and into memory that is wiped afterwards. One trailing
 /// `\n` or `\r\n` is removed; nothing else is.
-fn read_stdin_line() -> Result<Zeroizing<String>> {
+/// Reads one line of `what` from stdin.
+fn read_stdin_line(what: &str) -> Result<Zeroizing<String>> {
     // An unbuffered handle on fd 0: std's Stdin would keep a copy of the
     // secret in its buffer that we cannot wipe.
     let fd = io::stdin()
@@ -147,9 +148,9 @@ fn read_stdin_line() -> Result<Zeroizing<String>> {
         }
     }
     if bytes.is_empty() && !saw_newline {
-        return Err(UsageError(
-            "--password-stdin: standard input ended before a password was read".to_string(),
-        )
+        return Err(UsageError(format!(
+            "--password-stdin: standard input ended before {what} was read"
+        ))
         .into());
     }
     if saw_newline && bytes.last() == Some(&b'\r') {

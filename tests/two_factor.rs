@@ -1,0 +1,321 @@
+//! Two-factor login (TOTP) through the binary: enrolment over pipes and on
+//! a terminal, codes computed here from the secret, replay, drift,
+//! recovery codes, lockout, and secrets kept out of output and the log.
+
+mod common;
+use authctl::totp::TotpSecret;
+use common::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+
+/// What enrolment handed out.
+struct Enrolled {
+    secret: String,
+    recovery: Vec<String>,
+}
+
+/// The code for `steps` 30-second steps from now.
+fn code(secret: &str, steps: i64) -> String {
+    let s = TotpSecret::from_base32(secret).unwrap();
+    s.code_at(unix_now() + steps * 30).unwrap()
+}
+
+/// Reads one pretty-printed JSON object from `out`.
+fn read_object(out: &mut impl BufRead) -> Value {
+    let mut text = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "stdout ended: {text}"
+        );
+        text.push_str(&line);
+        if line == "}\n" {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+/// Turns 2FA on for the logged-in `user` as a script would: the password
+/// on stdin, the URI and secret read from stdout, then the code.
+fn enable(env: &TestEnv, pw: &str) -> Enrolled {
+    let mut child = env
+        .std_command(&["--json", "2fa", "enable", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "{pw}").unwrap();
+    let first = read_object(&mut stdout);
+    let secret = first["secret"].as_str().unwrap().to_string();
+    let uri = first["uri"].as_str().unwrap();
+    assert!(uri.starts_with("otpauth://totp/authctl:"), "{uri}");
+    assert!(
+        uri.ends_with(&format!("?secret={secret}&issuer=authctl")),
+        "{uri}"
+    );
+    assert!(secret.len() >= 32, "at least 160 bits: {secret}");
+    writeln!(stdin, "{}", code(&secret, 0)).unwrap();
+    let second = read_object(&mut stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recovery = second["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(recovery.len(), 10);
+    Enrolled { secret, recovery }
+}
+
+/// alice, logged in, with 2FA on.
+fn alice_with_2fa() -> (TestEnv, Enrolled) {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    env.register("alice", PW);
+    env.login("alice", PW);
+    let enrolled = enable(&env, PW);
+    (env, enrolled)
+}
+
+fn login_with_code(env: &TestEnv, code: &str) -> assert_cmd::assert::Assert {
+    env.run(
+        &["login", "alice", "--password-stdin"],
+        &format!("{PW}\n{code}\n"),
+    )
+}
+
+#[test]
+fn login_needs_a_right_unused_code_after_enrolment() {
+    let (env, e) = alice_with_2fa();
+    let shown = json_stdout(&env.run(&["--json", "show"], "").success());
+    assert_eq!(shown["two_factor"], true);
+    env.run(&["2fa", "status"], "")
+        .success()
+        .stdout("on (10 recovery codes left)\n");
+
+    assert_error(
+        login_with_code(&env, "000000"),
+        3,
+        "incorrect username or password",
+    );
+    // Two steps of drift either way are too many.
+    assert_error(login_with_code(&env, &code(&e.secret, 3)), 3, "incorrect");
+    assert_error(login_with_code(&env, &code(&e.secret, -3)), 3, "incorrect");
+    // The code used to enrol is spent; the next step's is accepted once.
+    let next = code(&e.secret, 1);
+    login_with_code(&env, &next).success();
+    assert_error(login_with_code(&env, &next), 3, "incorrect");
+    assert_eq!(
+        env.count("SELECT count(*) FROM events WHERE event = 'login_failed' AND detail = 'wrong or reused code'"),
+        4
+    );
+}
+
+#[test]
+fn a_recovery_code_works_once_instead_of_a_code() {
+    let (env, e) = alice_with_2fa();
+    let typed = e.recovery[3].to_uppercase();
+    login_with_code(&env, &typed).success();
+    assert_error(login_with_code(&env, &e.recovery[3]), 3, "incorrect");
+    env.run(&["2fa", "status"], "")
+        .success()
+        .stdout("on (9 recovery codes left)\n");
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM events WHERE event = 'login' AND detail = 'with a recovery code'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn wrong_codes_count_toward_the_lockout() {
+    let (env, e) = alice_with_2fa();
+    for _ in 0..5 {
+        assert_error(login_with_code(&env, "123456"), 3, "incorrect");
+    }
+    assert_error(
+        login_with_code(&env, &code(&e.secret, 1)),
+        7,
+        "is locked until",
+    );
+}
+
+#[test]
+fn verify_and_passwd_without_a_session_need_the_code_too() {
+    let (env, e) = alice_with_2fa();
+    env.run(&["logout"], "").success();
+    let verify = |code: &str| {
+        env.run(
+            &["verify", "alice", "--password-stdin"],
+            &format!("{PW}\n{code}\n"),
+        )
+    };
+    assert_error(verify("999999"), 3, "incorrect");
+    verify(&code(&e.secret, 1)).success();
+    // passwd reads the current password, the code, then the new password.
+    env.run(
+        &["passwd", "alice", "--password-stdin"],
+        &format!("{PW}\n{}\n{PW2}\n", e.recovery[0]),
+    )
+    .success();
+    env.run(
+        &["verify", "alice", "--password-stdin"],
+        &format!("{PW2}\n{}\n", e.recovery[1]),
+    )
+    .success();
+}
+
+#[test]
+fn disable_and_new_recovery_codes_need_the_password_and_a_code() {
+    let (env, e) = alice_with_2fa();
+    assert_error(
+        env.run(
+            &["2fa", "disable", "--password-stdin"],
+            &format!("{PW}\n000000\n"),
+        ),
+        3,
+        "incorrect",
+    );
+    let out = env
+        .run(
+            &["--json", "2fa", "recovery-codes", "--password-stdin"],
+            &format!("{PW}\n{}\n", code(&e.secret, 1)),
+        )
+        .success();
+    let fresh: Vec<String> = json_stdout(&out)["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fresh.len(), 10);
+    assert_error(login_with_code(&env, &e.recovery[0]), 3, "incorrect");
+    env.run(
+        &["2fa", "disable", "--password-stdin"],
+        &format!("{PW}\n{}\n", fresh[0]),
+    )
+    .success()
+    .stderr("two-factor authentication is off\n");
+    env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n"))
+        .success();
+    assert_eq!(env.count("SELECT count(*) FROM recovery_codes"), 0);
+    assert_error(
+        env.run(&["2fa", "disable", "--password-stdin"], &format!("{PW}\n")),
+        11,
+        "not on",
+    );
+}
+
+#[test]
+fn an_admin_resets_a_lost_device_and_nobody_else_can() {
+    let (env, _) = alice_with_2fa();
+    assert_error(
+        env.run(&["2fa", "reset", "alice"], ""),
+        8,
+        "only an admin can",
+    );
+    env.login_on_device("admin", "root", PW);
+    env.on_device("admin")
+        .args(["2fa", "reset", "alice"])
+        .assert()
+        .success()
+        .stderr("two-factor authentication is off for alice\n");
+    env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n"))
+        .success();
+    assert_eq!(
+        env.count("SELECT count(*) FROM events WHERE event = 'two_factor_reset' AND actor = 'root' AND target = 'alice'"),
+        1
+    );
+    let list = json_stdout(
+        &env.on_device("admin")
+            .args(["--json", "list"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["two_factor"] == false)
+    );
+}
+
+#[test]
+fn the_secret_and_recovery_codes_are_never_shown_again_or_logged() {
+    let (env, e) = alice_with_2fa();
+    login_with_code(&env, &code(&e.secret, 1)).success();
+    let mut seen = String::new();
+    for args in [
+        &["--json", "show"][..],
+        &["show"],
+        &["2fa", "status"],
+        &["--json", "2fa", "status"],
+    ] {
+        let out = env.run(args, "").success();
+        seen.push_str(&stdout(&out));
+        seen.push_str(&stderr(&out));
+    }
+    env.login_on_device("admin", "root", PW);
+    for args in [
+        &["--json", "log"][..],
+        &["export", "--with-hashes"],
+        &["--json", "list"],
+    ] {
+        seen.push_str(&stdout(
+            &env.on_device("admin").args(args).assert().success(),
+        ));
+    }
+    assert!(!seen.contains(&e.secret), "secret shown: {seen}");
+    for c in &e.recovery {
+        assert!(!seen.contains(c.as_str()), "recovery code shown");
+    }
+    // The database keeps only digests of the recovery codes.
+    let raw = String::from_utf8_lossy(&std::fs::read(env.db_path()).unwrap()).into_owned();
+    assert!(e.recovery.iter().all(|c| !raw.contains(c.as_str())));
+    assert_eq!(env.count("SELECT count(*) FROM events WHERE detail LIKE '%' || (SELECT totp_secret FROM users WHERE username = 'alice') || '%'"), 0);
+}
+
+#[test]
+fn enrolment_and_login_on_a_terminal_show_a_qr_code_and_prompt_for_codes() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login("alice", PW);
+    let mut p = env.pty_sized(100, &["2fa", "enable"]);
+    p.exp_string("Password: ").unwrap();
+    p.send_line(PW).unwrap();
+    let (before, _) = p.exp_regex("Secret: [A-Z2-7]+").unwrap();
+    // rexpect reads bytes as Latin-1: the blocks' UTF-8 starts with 0xE2.
+    assert!(before.contains('\u{e2}'), "no QR code drawn: {before}");
+    assert!(before.contains("URI:    otpauth://totp/authctl:alice?secret="));
+    let secret = before
+        .split("secret=")
+        .nth(1)
+        .and_then(|s| s.split('&').next())
+        .unwrap()
+        .to_string();
+    p.exp_string("Code from the app: ").unwrap();
+    p.send_line(&code(&secret, 0)).unwrap();
+    p.exp_string("Two-factor authentication is on").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(pty_exit_code(&p), 0);
+
+    let mut p = env.pty(&["login", "alice"]);
+    p.exp_string("Password: ").unwrap();
+    p.send_line(PW).unwrap();
+    p.exp_string("Authentication code: ").unwrap();
+    p.send_line(&code(&secret, 1)).unwrap();
+    p.exp_string("logged in as alice").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(pty_exit_code(&p), 0);
+}
