@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::account::Details;
+use crate::totp::TotpSecret;
 
 const PW: &str = "violet tractor mangoes sing";
 const PW2: &str = "Tr0mbone-Galaxy-Pickle";
@@ -159,5 +160,52 @@ fn permissions_self_or_admin() -> Result<()> {
     ));
     assert!(root.require_self_or_admin(&name("bob"), "show").is_ok());
     assert!(bob.require_admin("list accounts").is_err());
+    Ok(())
+}
+
+/// A fixed moment for the two-factor tests: step 41152263 begins at it.
+const T0: Timestamp = 1_234_567_890 - 1_234_567_890 % 30;
+fn at_t0() -> Timestamp {
+    T0
+}
+fn two_steps_later() -> Timestamp {
+    T0 + 60
+}
+
+#[test]
+fn codes_allow_one_step_of_drift_and_work_once_with_an_injected_clock() -> Result<()> {
+    let mut accounts = service().with_clock(at_t0);
+    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    let secret = TotpSecret::generate()?;
+    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
+    assert!(!checked.needs_code());
+    let codes = accounts.enable_totp(checked, &secret, &secret.code_at(T0)?)?;
+    assert_eq!(codes.len(), 10);
+
+    let attempt = |a: &mut Accounts, code: &str| -> Result<Account> {
+        let checked = a.check_first_factor(&name("alice"), &PW.into())?;
+        assert!(checked.needs_code());
+        a.check_password(checked, Some(code))
+    };
+    // The phone runs a step fast: accepted, once.
+    let ahead = secret.code_at(T0 + 30)?;
+    attempt(&mut accounts, &ahead)?;
+    assert!(matches!(
+        attempt(&mut accounts, &ahead),
+        Err(Error::AuthenticationFailed)
+    ));
+    // Two steps off is refused; the enrolment code is spent.
+    let far = secret.code_at(T0 + 60)?;
+    assert!(attempt(&mut accounts, &far).is_err());
+    assert!(attempt(&mut accounts, &secret.code_at(T0)?).is_err());
+    // A minute later the same code is current, and later than any used.
+    let mut later = accounts.with_clock(two_steps_later);
+    attempt(&mut later, &far)?;
+    // A missing code fails like a wrong one.
+    let checked = later.check_first_factor(&name("alice"), &PW.into())?;
+    assert!(matches!(
+        later.check_password(checked, None),
+        Err(Error::AuthenticationFailed)
+    ));
     Ok(())
 }
