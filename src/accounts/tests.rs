@@ -163,8 +163,9 @@ fn permissions_self_or_admin() -> Result<()> {
     Ok(())
 }
 
-/// A fixed moment for the two-factor tests: step 41152263 begins at it.
-const T0: Timestamp = 1_234_567_890 - 1_234_567_890 % 30;
+/// A fixed moment for the two-factor tests: step 41152263 begins at it
+/// (1234567890 is a multiple of 30).
+const T0: Timestamp = 1_234_567_890;
 fn at_t0() -> Timestamp {
     T0
 }
