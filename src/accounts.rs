@@ -20,6 +20,12 @@ use crate::token::SessionToken;
 use crate::totp::{self, TotpSecret};
 use std::time::Duration;
 
+/// How long a password check waits for the checks already running on the
+/// same account (at the lockout threshold) to end.
+const IN_FLIGHT_WAIT: Duration = Duration::from_secs(20);
+/// How often it looks.
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(20);
+
 /// A session used within this many seconds of its last recorded use is not
 /// written again, so that commands which only read stay read-only.
 const TOUCH_INTERVAL_SECS: i64 = 60;
@@ -431,11 +437,7 @@ impl Accounts {
             self.store.record_event(&event)?;
             return Err(Error::AuthenticationFailed);
         };
-        let now = self.now();
-        if let Some(refusal) = self
-            .store
-            .begin_password_check(account.id, &self.settings, now)?
-        {
+        if let Some(refusal) = self.begin_check(&account)? {
             let event = self.event(EventKind::LoginFailed, "locked", username);
             self.store.record_event(&event)?;
             return Err(Error::Locked(match refusal {
@@ -467,6 +469,26 @@ impl Accounts {
                 second_factor: None,
             },
         })
+    }
+
+    /// Counts a password check of `account` as it starts, or says why it
+    /// may not. While as many checks as the threshold are running at once,
+    /// a new one waits for them to end (as for a busy database), up to
+    /// [`IN_FLIGHT_WAIT`]: if they fail the account locks and this one is
+    /// refused; if one succeeds the count resets and this one runs. So
+    /// parallel guesses get no more than the threshold, and parallel right
+    /// passwords all get in.
+    fn begin_check(&mut self, account: &Account) -> Result<Option<Refusal>> {
+        let started = std::time::Instant::now();
+        loop {
+            let refusal =
+                self.store
+                    .begin_password_check(account.id, &self.settings, self.now())?;
+            if refusal != Some(Refusal::TooManyAttempts) || started.elapsed() >= IN_FLIGHT_WAIT {
+                return Ok(refusal);
+            }
+            std::thread::sleep(IN_FLIGHT_POLL);
+        }
     }
 
     /// Records a failed check of `account` (counted when it began; may

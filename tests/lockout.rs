@@ -224,22 +224,13 @@ fn an_outdated_hash_is_upgraded_on_the_next_successful_login() {
 fn parallel_guesses_get_no_more_checks_than_the_threshold_and_lock_once() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    let children: Vec<_> = (0..12)
+    let runs = (0..12)
         .map(|_| {
-            let mut cmd = env.std_command(&["login", "alice", "--password-stdin"]);
-            cmd.stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null());
-            let mut child = cmd.spawn().unwrap();
-            use std::io::Write;
-            writeln!(child.stdin.take().unwrap(), "{PW2}").unwrap();
-            child
+            let cmd = env.std_command(&["login", "alice", "--password-stdin"]);
+            (cmd, format!("{PW2}\n"))
         })
         .collect();
-    let codes: Vec<i32> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap().status.code().unwrap())
-        .collect();
+    let codes: Vec<i32> = env.run_all(runs).iter().map(|f| f.code).collect();
     let checked = codes.iter().filter(|&&c| c == 3).count();
     assert_eq!(checked, 5, "{codes:?}");
     assert!(codes.iter().all(|&c| c == 3 || c == 7), "{codes:?}");

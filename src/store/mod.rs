@@ -49,16 +49,19 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         check_is_ours(&conn)?;
         // WAL lets readers run beside a writer; FULL syncs the WAL on every
-        // commit, so an acknowledged change survives a power cut.
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        // commit, so an acknowledged change survives a power cut. WAL is
+        // kept in the file: only the first opener switches it, and several
+        // first openers at once retry (the switch does not wait on a lock).
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            retry_while_busy(|| {
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+                    .map_err(Error::from)
+            })?;
+        }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| match e {
-                rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-                other => Error::Internal(format!("schema migration failed: {other}")),
-            })?;
+        migrate(&mut conn)?;
         Ok(Store { conn })
     }
 
@@ -71,9 +74,39 @@ impl Store {
     }
 }
 
+/// Brings the schema up to date. Several processes may open a new database
+/// at once: a migration runs in a transaction, and one that lost the race
+/// (another process took the lock or created the tables first) finds the
+/// work done when it looks again.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    retry_while_busy(|| {
+        schema::migrations().to_latest(conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+            other => Error::Internal(format!("schema migration failed: {other}")),
+        })
+    })
+}
+
+/// Runs `f` again while it fails, for up to the busy timeout: for the
+/// steps of opening a database that SQLite does not make wait on a lock.
+fn retry_while_busy<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
+    let started = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(_) if started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Refuses a database that is not ours or is newer than this build. Only
 /// reads, so a refused file is left byte-for-byte as it was.
 fn check_is_ours(conn: &Connection) -> Result<()> {
+    // One read transaction, so both looks see the same moment even while
+    // another process creates the schema.
+    let conn = conn.unchecked_transaction()?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > LATEST_VERSION {
         return Err(Error::DatabaseUnusable(format!(

@@ -165,10 +165,64 @@ impl TestEnv {
         spawn_pty(sh)
     }
 
+    /// Starts every `(command, stdin)` at once, then waits for all: each
+    /// one's exit code, stdout and stderr, in the same order.
+    pub fn run_all(&self, runs: Vec<(std::process::Command, String)>) -> Vec<Finished> {
+        use std::io::Write;
+        use std::process::Stdio;
+        let children: Vec<_> = runs
+            .into_iter()
+            .map(|(mut cmd, stdin)| {
+                cmd.stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                let mut child = cmd.spawn().expect("spawn");
+                let mut pipe = child.stdin.take().expect("stdin");
+                // A command may exit before reading all of it.
+                let _ = pipe.write_all(stdin.as_bytes());
+                child
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|child| {
+                let out = child.wait_with_output().expect("wait");
+                Finished {
+                    code: out.status.code().unwrap_or(-1),
+                    stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                }
+            })
+            .collect()
+    }
+
+    /// `authctl ARGS` as a plain command with its own config directory
+    /// `device` (and so its own session file).
+    pub fn device_command(&self, device: &str, args: &[&str]) -> std::process::Command {
+        let mut cmd = self.std_command(args);
+        cmd.env("AUTHCTL_CONFIG_DIR", self.dir.path().join(device));
+        cmd
+    }
+
+    /// `PRAGMA integrity_check`'s answer.
+    pub fn integrity(&self) -> String {
+        self.db()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity_check")
+    }
+
     /// Runs under a pseudo-terminal, for the hidden prompts.
     pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
         spawn_pty(self.std_command(args))
     }
+}
+
+/// How a process started by [`TestEnv::run_all`] ended.
+#[derive(Debug)]
+pub struct Finished {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 pub fn mode(path: &Path) -> u32 {
