@@ -345,7 +345,8 @@ impl Accounts {
         code: Option<&str>,
     ) -> Result<Account> {
         let (account, verified) = self.second_factor(checked, code)?;
-        self.store.record_login_success(&verified.proof(&account))?;
+        let recorded = self.store.record_login_success(&verified.proof(&account));
+        self.settle(&account, recorded)?;
         Ok(account)
     }
 
@@ -386,9 +387,10 @@ impl Accounts {
                 .then(|| "with a recovery code".to_string()),
             ..self.event(EventKind::Login, "success", username)
         };
-        let id =
+        let inserted =
             self.store
-                .insert_session(&verified.proof(&account), row, old.as_deref(), &event)?;
+                .insert_session(&verified.proof(&account), row, old.as_deref(), &event);
+        let id = self.settle(&account, inserted)?;
         Ok(NewSession {
             token,
             session: Session {
@@ -489,6 +491,28 @@ impl Accounts {
             }
             std::thread::sleep(IN_FLIGHT_POLL);
         }
+    }
+
+    /// The outcome of writing a check's success: if the store found the
+    /// check no longer holds (its code was spent by a login at the same
+    /// moment, or 2FA was turned on meanwhile), it is recorded as a failure
+    /// like any other.
+    fn settle<T>(&mut self, account: &Account, written: Result<T>) -> Result<T> {
+        match written {
+            Err(Error::AuthenticationFailed) => Err(self.fail_check(
+                account,
+                Some("code already used, or 2FA turned on meanwhile"),
+            )),
+            other => other,
+        }
+    }
+
+    /// Abandons a check after its first step (the command stopped before
+    /// the second, say because the new password was refused): its count is
+    /// taken back, and nothing is reset, so abandoning cannot be used to
+    /// clear failures on an account with a second factor.
+    pub fn release(&mut self, checked: PasswordChecked) -> Result<()> {
+        self.store.release_password_check(checked.account.id)
     }
 
     /// Records a failed check of `account` (counted when it began; may

@@ -63,12 +63,12 @@ impl TotpSecret {
     /// The time step `code` is right for at `now`, allowing one step of
     /// drift either way; `None` if it is wrong (compared in constant time).
     pub fn matching_step(&self, code: &str, now: Timestamp) -> Option<i64> {
-        let code = code.trim();
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        if !is_totp_code(code) {
             return None;
         }
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let now = u64::try_from(now).ok()?;
-        let step = self.totp().ok()?.check(code, now)?;
+        let step = self.totp().ok()?.check(&code, now)?;
         i64::try_from(step).ok()
     }
 
@@ -81,11 +81,11 @@ impl TotpSecret {
     }
 }
 
-/// Whether `code` has the shape of an authenticator code (six digits), as
-/// opposed to a recovery code.
+/// Whether `code` has the shape of an authenticator code (six digits, with
+/// any spaces, as apps show `123 456`), as opposed to a recovery code.
 pub fn is_totp_code(code: &str) -> bool {
-    let code = code.trim();
-    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+    let mut digits = code.chars().filter(|c| !c.is_whitespace());
+    digits.clone().count() == 6 && digits.all(|c| c.is_ascii_digit())
 }
 
 /// A new set of recovery codes, `xxxx-xxxx-xxxx-xxxx`.
@@ -160,6 +160,9 @@ mod tests {
             let code = s.code_at(now + offset * 30)?;
             assert_eq!(s.matching_step(&code, now), expected, "offset {offset}");
         }
+        let current = s.code_at(now)?;
+        let spaced = format!("{} {}", &current[..3], &current[3..]);
+        assert_eq!(s.matching_step(&spaced, now), Some(step));
         assert_eq!(s.matching_step("12345", now), None);
         assert_eq!(s.matching_step("abcdef", now), None);
         Ok(())

@@ -319,3 +319,62 @@ fn enrolment_and_login_on_a_terminal_show_a_qr_code_and_prompt_for_codes() {
     p.exp_eof().unwrap();
     assert_eq!(pty_exit_code(&p), 0);
 }
+
+#[test]
+fn review_cases_spaces_missing_codes_self_reset_and_unburnt_codes() {
+    let (env, e) = alice_with_2fa();
+    // Apps show "123 456": typed with the space it is still a code.
+    let next = code(&e.secret, 1);
+    login_with_code(&env, &format!("{} {}", &next[..3], &next[3..])).success();
+    // No code line at all fails like a wrong code, and is counted.
+    assert_error(
+        env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")),
+        3,
+        "incorrect",
+    );
+    assert_eq!(env.user_column::<i64>("failed_logins", "alice"), 1);
+    // A refused new password does not spend the recovery code given.
+    assert_error(
+        env.run(
+            &["passwd", "alice", "--password-stdin"],
+            &format!("{PW}\n{}\nshort\n", e.recovery[0]),
+        ),
+        11,
+        "too short",
+    );
+    assert_eq!(env.count("SELECT count(*) FROM recovery_codes"), 10);
+    login_with_code(&env, &e.recovery[0]).success();
+
+    // An admin cannot strip their own second factor with a session alone,
+    // and a reset of an account without 2FA is refused.
+    env.login_on_device("admin", "root", PW);
+    let as_admin = |args: &[&str]| env.on_device("admin").args(args).assert();
+    assert_error(
+        as_admin(&["2fa", "reset", "root"]),
+        11,
+        "use `authctl 2fa disable`",
+    );
+    as_admin(&["2fa", "reset", "alice"]).success();
+    assert_error(as_admin(&["2fa", "reset", "alice"]), 11, "not on for alice");
+}
+
+#[test]
+fn enrolment_ends_the_accounts_other_sessions_and_exports_say_2fa_is_not_carried() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login_on_device("laptop", "alice", PW);
+    env.login("alice", PW);
+    enable(&env, PW);
+    assert_error(
+        env.on_device("laptop").arg("whoami").assert(),
+        4,
+        "no longer valid",
+    );
+    env.run(&["whoami"], "").success().stdout("alice\n");
+    let out = env.run(&["export"], "").success();
+    assert!(
+        stderr(&out).contains("1 account(s) use two-factor login, which an export does not carry"),
+        "{}",
+        stderr(&out)
+    );
+}

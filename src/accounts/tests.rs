@@ -177,10 +177,11 @@ fn two_steps_later() -> Timestamp {
 fn codes_allow_one_step_of_drift_and_work_once_with_an_injected_clock() -> Result<()> {
     let mut accounts = service().with_clock(at_t0);
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    let session = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?.session;
     let secret = TotpSecret::generate()?;
     let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
     assert!(!checked.needs_code());
-    let codes = accounts.enable_totp(checked, &secret, &secret.code_at(T0)?)?;
+    let codes = accounts.enable_totp(checked, &secret, &secret.code_at(T0)?, &session)?;
     assert_eq!(codes.len(), 10);
 
     let attempt = |a: &mut Accounts, code: &str| -> Result<Account> {

@@ -1,7 +1,7 @@
 //! Turning two-factor login on and off, and recovery codes. Checking a
 //! code at login is [`Accounts::check_password`]'s second step.
 
-use super::{Accounts, PasswordChecked, Verified};
+use super::{Accounts, PasswordChecked, Session, Verified};
 use crate::account::Account;
 use crate::audit::EventKind;
 use crate::error::{Error, Result};
@@ -12,6 +12,8 @@ impl Accounts {
     /// Turns on 2FA for the account whose password was just checked, with
     /// `secret` (shown to its owner), once `code` proves their app has it.
     /// Returns the recovery codes, to be shown once (only digests are kept).
+    /// Every other session of the account (`by` is the caller's) ends: they
+    /// were opened without a second factor.
     /// A wrong code leaves 2FA off ([`Error::Invalid`]); the password, which
     /// was right, resets the failure count.
     pub fn enable_totp(
@@ -19,6 +21,7 @@ impl Accounts {
         checked: PasswordChecked,
         secret: &TotpSecret,
         code: &str,
+        by: &Session,
     ) -> Result<Vec<Zeroizing<String>>> {
         if checked.account.two_factor {
             return Err(Error::Invalid(
@@ -40,8 +43,14 @@ impl Accounts {
             "success",
             &checked.account.username,
         );
-        self.store
-            .enable_totp(&proof, secret.to_base32().as_str(), step, &digests, &event)?;
+        self.store.enable_totp(
+            &proof,
+            secret.to_base32().as_str(),
+            step,
+            &digests,
+            by.id,
+            &event,
+        )?;
         Ok(codes)
     }
 
@@ -75,6 +84,12 @@ impl Accounts {
 
     /// An admin turns 2FA off for someone who lost their device.
     pub fn reset_totp(&mut self, account: &Account) -> Result<()> {
+        if !account.two_factor {
+            return Err(Error::Invalid(format!(
+                "two-factor authentication is not on for {}",
+                account.username
+            )));
+        }
         let event = self.event(EventKind::TwoFactorReset, "success", &account.username);
         self.store.disable_totp(account.id, None, &event)
     }

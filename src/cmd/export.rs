@@ -34,8 +34,10 @@ impl<'a> ExportedAccount<'a> {
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     ctx.session()?.require_admin("export accounts")?;
     let out = &ctx.out;
+    let mut two_factor = 0;
     match args.format {
         ExportFormat::Jsonl => ctx.accounts.export(args.with_hashes, |a, hash| {
+            two_factor += usize::from(a.two_factor);
             out.json_line(&ExportedAccount::new(&a, hash.as_deref()))
         })?,
         ExportFormat::Csv => {
@@ -47,6 +49,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             let write_err = |e: csv::Error| authctl::Error::io("cannot write output", e.into());
             csv.write_record(&header).map_err(write_err)?;
             ctx.accounts.export(args.with_hashes, |a, hash| {
+                two_factor += usize::from(a.two_factor);
                 let mut row = vec![
                     a.username.as_str(),
                     a.email.as_deref().unwrap_or(""),
@@ -58,6 +61,12 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             })?;
             csv.flush()?;
         }
+    }
+    if two_factor > 0 {
+        // Second-factor secrets never leave the database.
+        out.message(&format!(
+            "note: {two_factor} account(s) use two-factor login, which an export does not carry; after an import they must run `authctl 2fa enable` again"
+        ));
     }
     Ok(())
 }

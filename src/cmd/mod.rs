@@ -100,8 +100,10 @@ pub fn check_credentials(
     password: &Password,
 ) -> Result<(PasswordChecked, Option<Zeroizing<String>>)> {
     let checked = ctx.accounts.check_first_factor(username, password)?;
+    // A code that cannot be read (no line left on stdin) is a missing code:
+    // the check fails and is counted like a wrong one.
     let code = match checked.needs_code() {
-        true => Some(input.code("Authentication code: ")?),
+        true => input.code("Authentication code: ").ok(),
         false => None,
     };
     Ok((checked, code))

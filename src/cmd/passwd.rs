@@ -5,7 +5,7 @@ use super::{Context, check_credentials};
 use crate::cli::PasswdArgs;
 use crate::prompt::Input;
 use anyhow::Result;
-use authctl::{PasswordChange, Username};
+use authctl::{Account, Password, PasswordChange, Username};
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
@@ -22,19 +22,25 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         .as_ref()
         .is_some_and(|s| s.is_admin() && !s.is_for(&target));
     let input = Input::new(args.password_stdin);
-    let account = if admin_reset {
-        ctx.accounts.account(&target)?
+    let (account, new_password) = if admin_reset {
+        let account = ctx.accounts.account(&target)?;
+        let new_password = read_new_password(ctx, &input, &account)?;
+        (account, new_password)
     } else {
         let current = input.password("Current password: ")?;
         let (checked, code) = check_credentials(ctx, &input, &target, &current)?;
-        ctx.accounts
-            .check_password(checked, code.as_deref().map(|c| c.as_str()))?
+        // The new password is read and checked before the code is spent,
+        // so a rejected one does not burn a recovery code.
+        let new_password = match read_new_password(ctx, &input, checked.account()) {
+            Ok(p) => p,
+            Err(e) => {
+                ctx.accounts.release(checked)?;
+                return Err(e);
+            }
+        };
+        let code = code.as_deref().map(|c| c.as_str());
+        (ctx.accounts.check_password(checked, code)?, new_password)
     };
-    let new_password = input.new_password("New password: ", |p| {
-        let (email, name) = (account.email.as_deref(), account.name.as_deref());
-        ctx.accounts
-            .check_new_password(p, &account.username, email, name)
-    })?;
     // Every session of the account ends; the caller's own is replaced by a
     // new one with a new token (ASVS 7.2.4).
     let own_session = session.as_ref().filter(|s| s.is_for(&target));
@@ -53,4 +59,13 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         &json!({ "password_changed": target.as_str() }),
         &format!("password changed for {target}; its other sessions were logged out"),
     )
+}
+
+/// Reads a new password for `account`, checked against the policy.
+fn read_new_password(ctx: &Context, input: &Input, account: &Account) -> Result<Password> {
+    input.new_password("New password: ", |p| {
+        let (email, name) = (account.email.as_deref(), account.name.as_deref());
+        ctx.accounts
+            .check_new_password(p, &account.username, email, name)
+    })
 }

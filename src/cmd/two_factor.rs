@@ -47,7 +47,16 @@ pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
             }
         }
         TwoFactorCommand::Reset { username } => {
-            let (_, account) = admin_target(ctx, username, "reset two-factor authentication")?;
+            let (session, account) =
+                admin_target(ctx, username, "reset two-factor authentication")?;
+            if session.is_for(&account.username) {
+                // A session alone must not remove its own second factor.
+                return Err(Error::Invalid(
+                    "to turn off your own two-factor authentication use `authctl 2fa disable`"
+                        .to_string(),
+                )
+                .into());
+            }
             ctx.accounts.reset_totp(&account)?;
             let user = &account.username;
             ctx.out.done(
@@ -86,17 +95,28 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
     let uri = secret.uri(username.as_str());
     let base32 = secret.to_base32();
     if ctx.out.is_json() {
-        ctx.out
-            .json_value(&json!({ "uri": uri.as_str(), "secret": base32.as_str() }))?;
+        #[derive(serde::Serialize)]
+        struct Enrolment<'a> {
+            uri: &'a str,
+            secret: &'a str,
+        }
+        ctx.out.json_value(&Enrolment {
+            uri: &uri,
+            secret: &base32,
+        })?;
     } else {
         ctx.out.qr_code(&uri)?;
-        ctx.out.line(&format!("URI:    {}", uri.as_str()))?;
-        ctx.out.line(&format!("Secret: {}", base32.as_str()))?;
+        ctx.out
+            .line(&Zeroizing::new(format!("URI:    {}", uri.as_str())))?;
+        ctx.out
+            .line(&Zeroizing::new(format!("Secret: {}", base32.as_str())))?;
         ctx.out
             .message("Scan the code (or type the secret) into an authenticator app.");
     }
     let code = input.code("Code from the app: ")?;
-    let codes = ctx.accounts.enable_totp(checked, &secret, &code)?;
+    let codes = ctx
+        .accounts
+        .enable_totp(checked, &secret, &code, &session)?;
     print_recovery_codes(
         ctx,
         &codes,
@@ -106,8 +126,12 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
 
 fn print_recovery_codes(ctx: &Context, codes: &[Zeroizing<String>], heading: &str) -> Result<()> {
     if ctx.out.is_json() {
-        let list: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
-        return ctx.out.json_value(&json!({ "recovery_codes": list }));
+        #[derive(serde::Serialize)]
+        struct Codes<'a> {
+            recovery_codes: Vec<&'a str>,
+        }
+        let recovery_codes = codes.iter().map(|c| c.as_str()).collect();
+        return ctx.out.json_value(&Codes { recovery_codes });
     }
     ctx.out.message(heading);
     for code in codes {

@@ -7,14 +7,23 @@ use super::users::{PasswordProof, apply_success};
 use crate::audit::Event;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
+use zeroize::Zeroizing;
 
-/// An account's second factor as stored.
-#[derive(Debug, Clone)]
+/// An account's second factor as stored. Its `Debug` hides the secret.
 pub struct StoredTotp {
-    /// The secret, base32.
-    pub secret: String,
+    /// The secret, base32; wiped on drop.
+    pub secret: Zeroizing<String>,
     /// The last time step accepted.
     pub last_step: Option<i64>,
+}
+
+impl std::fmt::Debug for StoredTotp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredTotp")
+            .field("secret", &"<redacted>")
+            .field("last_step", &self.last_step)
+            .finish()
+    }
 }
 
 fn insert_codes(tx: &Connection, user_id: i64, digests: &[Vec<u8>]) -> Result<()> {
@@ -39,7 +48,7 @@ impl Store {
                 [user_id],
                 |r| {
                     Ok(StoredTotp {
-                        secret: r.get(0)?,
+                        secret: Zeroizing::new(r.get(0)?),
                         last_step: r.get(1)?,
                     })
                 },
@@ -67,17 +76,23 @@ impl Store {
 
     /// Turns 2FA on with `secret` (its first code was for `step`) and a new
     /// set of recovery codes, in the transaction that records the password
-    /// check that allowed it. Refused if 2FA was turned on meanwhile.
+    /// check that allowed it; every session but `keep_session` ends.
+    /// Refused if 2FA was turned on meanwhile.
     pub fn enable_totp(
         &mut self,
         proof: &PasswordProof<'_>,
         secret: &str,
         step: i64,
         digests: &[Vec<u8>],
+        keep_session: i64,
         event: &Event,
     ) -> Result<()> {
         let tx = self.write()?;
         apply_success(&tx, proof)?;
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND id != ?2",
+            params![proof.user_id, keep_session],
+        )?;
         let changed = tx.execute(
             "UPDATE users SET totp_secret = ?1, totp_last_step = ?2
              WHERE id = ?3 AND totp_secret IS NULL",

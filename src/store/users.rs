@@ -152,6 +152,17 @@ impl Store {
         Ok(None)
     }
 
+    /// Takes back the count of a check that was started and then abandoned
+    /// before its outcome (its second step never ran): neither a success
+    /// nor a failure.
+    pub fn release_password_check(&mut self, id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE users SET failed_logins = max(failed_logins - 1, 0) WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+
     /// Records a successful password check: clears the failure record and,
     /// when the proof carries one, stores the upgraded hash.
     pub fn record_login_success(&mut self, proof: &PasswordProof<'_>) -> Result<()> {
@@ -542,17 +553,22 @@ pub(super) fn apply_success(tx: &Connection, proof: &PasswordProof<'_>) -> Resul
         SecondFactorProof::Totp(step) => Some(step),
         _ => None,
     };
+    // Without a second factor the account must not have one now: 2FA may
+    // have been turned on while this password was being checked.
+    let has_factor = !matches!(proof.second_factor, SecondFactorProof::None);
     let changed = tx.execute(
         "UPDATE users SET failed_logins = 0, lockouts = 0, locked_until = NULL,
              password_hash = coalesce(?1, password_hash),
              totp_last_step = coalesce(?4, totp_last_step)
          WHERE id = ?2 AND password_hash = ?3 AND admin_locked_at IS NULL
-           AND (?4 IS NULL OR totp_last_step IS NULL OR totp_last_step < ?4)",
+           AND (?4 IS NULL OR totp_last_step IS NULL OR totp_last_step < ?4)
+           AND (?5 OR totp_secret IS NULL)",
         params![
             proof.upgraded_hash,
             proof.user_id,
             proof.verified_hash,
-            step
+            step,
+            has_factor
         ],
     )?;
     if changed == 0 {
