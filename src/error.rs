@@ -41,6 +41,9 @@ pub enum Error {
     /// The database file cannot be used: not ours, newer schema, or corrupt.
     #[error("{0}")]
     DatabaseUnusable(String),
+    /// The database file (or its directory) cannot be written.
+    #[error("the database is read-only (check the permissions of the file and its directory)")]
+    ReadOnly,
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(rusqlite::Error),
@@ -71,9 +74,12 @@ impl From<rusqlite::Error> for Error {
     /// Sorts SQLite failures into the kinds a caller acts on: a lock held past
     /// the busy timeout, a file that is not a usable database, anything else.
     fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseCorrupt, DatabaseLocked, NotADatabase};
+        use rusqlite::ErrorCode::{
+            DatabaseBusy, DatabaseCorrupt, DatabaseLocked, NotADatabase, ReadOnly,
+        };
         match e.sqlite_error_code() {
             Some(DatabaseBusy | DatabaseLocked) => Error::Busy,
+            Some(ReadOnly) => Error::ReadOnly,
             Some(NotADatabase | DatabaseCorrupt) => {
                 Error::DatabaseUnusable(format!("the database file is not usable: {e}"))
             }

@@ -50,7 +50,9 @@ impl Exit {
             Error::PermissionDenied(_) => Exit::PermissionDenied,
             Error::UserExists(_) => Exit::UserExists,
             Error::DatabaseUnusable(_) => Exit::DatabaseUnusable,
-            Error::Database(_) | Error::Io { .. } | Error::Internal(_) => Exit::Failure,
+            Error::Database(_) | Error::ReadOnly | Error::Io { .. } | Error::Internal(_) => {
+                Exit::Failure
+            }
         }
     }
 }

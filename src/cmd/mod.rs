@@ -40,6 +40,8 @@ pub struct Context {
     pub session_file: SessionFile,
     /// Output.
     pub out: Printer,
+    /// Where the database is, for messages.
+    db_path: std::path::PathBuf,
 }
 
 impl Context {
@@ -59,6 +61,7 @@ impl Context {
                 .with_context(|| format!("cannot use database {}", db.display()))?,
             session_file: SessionFile::in_dir(&config_dir),
             out: Printer::new(cli.json),
+            db_path: db,
         })
     }
 
@@ -123,26 +126,39 @@ pub fn run(cli: Cli) -> Result<()> {
         return completions::run(args);
     }
     let mut ctx = Context::open(&cli)?;
-    match &cli.command {
-        Command::Register(args) => register::run(&mut ctx, args),
-        Command::Login(args) => login::run(&mut ctx, args),
-        Command::Logout(args) => logout::run(&mut ctx, args),
-        Command::Whoami => whoami::run(&mut ctx),
-        Command::Passwd(args) => passwd::run(&mut ctx, args),
-        Command::Show(args) => show::run(&mut ctx, args),
-        Command::List(args) => list::run(&mut ctx, args),
-        Command::Update(args) => update::run(&mut ctx, args),
-        Command::Delete(args) => delete::run(&mut ctx, args),
-        Command::Verify(args) => verify::run(&mut ctx, args),
-        Command::Log(args) => log::run(&mut ctx, args),
-        Command::Role(args) => role::run(&mut ctx, args),
-        Command::Lock(args) => lock::run(&mut ctx, args),
-        Command::Unlock(args) => unlock::run(&mut ctx, args),
-        Command::Config(command) => config::run(&mut ctx, command),
-        Command::Sessions(args) => sessions::run(&mut ctx, args),
-        Command::TwoFactor(command) => two_factor::run(&mut ctx, command),
-        Command::Import(args) => import::run(&mut ctx, args),
-        Command::Export(args) => export::run(&mut ctx, args),
+    dispatch(&mut ctx, &cli.command).map_err(|e| {
+        // SQLite knows a write failed, not which file: say which.
+        let read_only = e
+            .chain()
+            .any(|c| matches!(c.downcast_ref::<Error>(), Some(Error::ReadOnly)));
+        match read_only {
+            true => e.context(format!("cannot write to {}", ctx.db_path.display())),
+            false => e,
+        }
+    })
+}
+
+fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
+    match command {
+        Command::Register(args) => register::run(ctx, args),
+        Command::Login(args) => login::run(ctx, args),
+        Command::Logout(args) => logout::run(ctx, args),
+        Command::Whoami => whoami::run(ctx),
+        Command::Passwd(args) => passwd::run(ctx, args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::List(args) => list::run(ctx, args),
+        Command::Update(args) => update::run(ctx, args),
+        Command::Delete(args) => delete::run(ctx, args),
+        Command::Verify(args) => verify::run(ctx, args),
+        Command::Log(args) => log::run(ctx, args),
+        Command::Role(args) => role::run(ctx, args),
+        Command::Lock(args) => lock::run(ctx, args),
+        Command::Unlock(args) => unlock::run(ctx, args),
+        Command::Config(command) => config::run(ctx, command),
+        Command::Sessions(args) => sessions::run(ctx, args),
+        Command::TwoFactor(command) => two_factor::run(ctx, command),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
         Command::Completions(_) => Ok(()),
     }
 }

@@ -33,11 +33,46 @@ impl Store {
     /// database at `path` and brings its schema up to date. A file that is
     /// not an authctl database, or whose schema is newer than this build, is
     /// refused with [`Error::DatabaseUnusable`] before anything is written.
+    ///
+    /// A database that cannot be written (a read-only file or directory) is
+    /// opened read-only instead, so that reads still work; any write then
+    /// fails with [`Error::ReadOnly`].
     pub fn open(path: &Path) -> Result<Self> {
         create_private_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        Self::init(conn)
+        let opened = Connection::open_with_flags(path, flags)
+            .map_err(Error::from)
+            .and_then(Self::init);
+        match opened {
+            Err(Error::ReadOnly) => Self::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// Opens an up-to-date database for reading only: nothing is switched
+    /// or migrated. A WAL database needs its side files to read; in a
+    /// read-only directory where they are gone (the last writer cleaned
+    /// them up, so every change is in the main file) it is opened as
+    /// immutable, which needs none.
+    fn open_read_only(path: &Path) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let conn = if Path::new(&wal).exists() {
+            Connection::open_with_flags(path, flags)?
+        } else {
+            let uri = format!("file:{}?immutable=1", uri_path(path)?);
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        check_is_ours(&conn)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < LATEST_VERSION {
+            // It would need a schema upgrade, which is a write.
+            return Err(Error::ReadOnly);
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store { conn })
     }
 
     /// Opens a private in-memory database (for tests and tools).
@@ -72,6 +107,17 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
+}
+
+/// `path` made safe for a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> Result<String> {
+    let text = path
+        .to_str()
+        .ok_or_else(|| Error::Internal(format!("database path {} is not UTF-8", path.display())))?;
+    Ok(text
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23"))
 }
 
 /// Brings the schema up to date. Several processes may open a new database

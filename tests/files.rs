@@ -1,0 +1,98 @@
+//! Bad database files: truncated, corrupt, read-only (file or directory).
+//! Nothing is lost or changed, and every error names what went wrong.
+
+mod common;
+use assert_cmd::Command;
+use common::*;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+/// The uid and gid the read-only tests run authctl as when the tests run
+/// as root (who may write anywhere): `nobody`.
+const NOBODY: u32 = 65534;
+
+/// Gives the whole test directory to `nobody` when running as root.
+fn chown_tree(path: &Path) {
+    std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
+    if path.is_dir() {
+        for entry in fs::read_dir(path).unwrap() {
+            chown_tree(&entry.unwrap().path());
+        }
+    }
+}
+
+/// A command that file permissions apply to: as `nobody` when the tests
+/// run as root (the directory is handed over first), else as ourselves.
+fn unprivileged(env: &TestEnv, args: &[&str]) -> Command {
+    let mut std_cmd = env.std_command(args);
+    if nix::unistd::geteuid().is_root() {
+        use std::os::unix::process::CommandExt;
+        chown_tree(env.dir.path());
+        std_cmd.uid(NOBODY).gid(NOBODY);
+    }
+    Command::from_std(std_cmd)
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_truncated_database_is_exit_10_and_left_as_it_was() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    let full = fs::read(env.db_path()).unwrap();
+    fs::write(env.db_path(), &full[..full.len() / 3]).unwrap();
+    let before = fs::read(env.db_path()).unwrap();
+    for args in [
+        &["whoami"][..],
+        &["list"],
+        &["register", "carol", "--password-stdin"],
+    ] {
+        assert_error(env.run(args, &format!("{PW}\n")), 10, "not usable");
+    }
+    assert_eq!(fs::read(env.db_path()).unwrap(), before);
+}
+
+#[test]
+fn a_read_only_database_file_still_reads_and_refuses_writes_naming_it() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    env.login("root", PW);
+    set_mode(&env.db_path(), 0o444);
+    let before = env.count("SELECT count(*) FROM users");
+    unprivileged(&env, &["whoami"])
+        .assert()
+        .success()
+        .stdout("root\n");
+    let listed = unprivileged(&env, &["list"]).assert().success();
+    assert!(stdout(&listed).contains("bob"));
+    let write = unprivileged(&env, &["register", "carol", "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert();
+    let path = env.db_path().display().to_string();
+    let err = stderr(&assert_error(write, 1, "the database is read-only"));
+    assert!(err.contains(&format!("cannot write to {path}")), "{err}");
+    assert!(
+        !err.contains("attempt to write"),
+        "no raw SQLite text: {err}"
+    );
+    assert_eq!(env.count("SELECT count(*) FROM users"), before);
+}
+
+#[test]
+fn a_read_only_directory_still_reads_and_refuses_writes_naming_the_file() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    // Leave the WAL side files in place, as any earlier use does.
+    env.run(&["whoami"], "").success();
+    let dir = env.db_path().parent().unwrap().to_path_buf();
+    // Made before the modes change: as root it hands the tree to nobody.
+    let mut whoami = unprivileged(&env, &["whoami"]);
+    set_mode(&dir, 0o555);
+    set_mode(&env.db_path(), 0o444);
+    whoami.assert().success().stdout("bob\n");
+    let write = unprivileged(&env, &["logout"]).assert();
+    let err = stderr(&write.code(1));
+    assert!(err.starts_with("authctl: "), "{err}");
+    assert!(err.contains(&env.db_path().display().to_string()), "{err}");
+    set_mode(&dir, 0o755);
+}
