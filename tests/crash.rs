@@ -1,0 +1,134 @@
+//! authctl killed (SIGKILL) at random moments during registrations, logins
+//! and password changes: the database stays sound, every command that
+//! exited 0 is in it, and no session file is ever half written.
+
+mod common;
+use common::*;
+use std::io::Write;
+use std::process::{Child, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A small xorshift generator; the seed is printed so a failure can be rerun.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+fn pw(i: usize, generation: &str) -> String {
+    format!("violet tractor mangoes {generation} {i} sing")
+}
+
+/// Starts `cmd` with `stdin`, kills it after `after`, and says whether it
+/// had already finished with exit 0 (its change was acknowledged).
+fn run_then_kill(mut cmd: std::process::Command, stdin: &str, after: Duration) -> bool {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child: Child = cmd.spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    std::thread::sleep(after);
+    let _ = child.kill(); // SIGKILL; an error means it had already exited
+    let status = child.wait().unwrap();
+    status.code() == Some(0)
+}
+
+fn verifies(env: &TestEnv, user: &str, password: &str) -> bool {
+    env.run(
+        &["verify", user, "--password-stdin"],
+        &format!("{password}\n"),
+    )
+    .get_output()
+    .status
+    .success()
+}
+
+#[test]
+fn killed_at_random_moments_nothing_acknowledged_is_lost_and_nothing_is_torn() {
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    println!("seed {seed}");
+    let mut rng = Rng(seed);
+    let env = TestEnv::new();
+    env.register("root", PW);
+    env.register("base", PW);
+    const ROUNDS: usize = 36;
+    for i in (2..ROUNDS).step_by(3) {
+        env.register(&format!("pw{i}"), &pw(i, "old"));
+    }
+    let token_len = {
+        env.login_on_device("reference", "base", PW);
+        std::fs::read(env.dir.path().join("reference/session"))
+            .unwrap()
+            .len()
+    };
+    let mut acknowledged = 0;
+    for i in 0..ROUNDS {
+        let after = Duration::from_millis(rng.below(300));
+        match i % 3 {
+            0 => {
+                let name = format!("new{i}");
+                let cmd = env.std_command(&["register", &name, "--password-stdin"]);
+                let acked = run_then_kill(cmd, &format!("{}\n", pw(i, "new")), after);
+                let exists = env.count(&format!(
+                    "SELECT count(*) FROM users WHERE username = '{name}'"
+                )) == 1;
+                assert!(
+                    exists || !acked,
+                    "round {i}: acknowledged {name} is missing"
+                );
+                if exists {
+                    assert!(
+                        verifies(&env, &name, &pw(i, "new")),
+                        "round {i}: {name}'s password"
+                    );
+                }
+                acknowledged += usize::from(acked);
+            }
+            1 => {
+                let device = format!("dev{i}");
+                let cmd = env.device_command(&device, &["login", "base", "--password-stdin"]);
+                let acked = run_then_kill(cmd, &format!("{PW}\n"), after);
+                let file = env.dir.path().join(&device).join("session");
+                match std::fs::read(&file) {
+                    Ok(bytes) => {
+                        assert_eq!(bytes.len(), token_len, "round {i}: torn session file");
+                        env.on_device(&device)
+                            .arg("whoami")
+                            .assert()
+                            .success()
+                            .stdout("base\n");
+                    }
+                    Err(_) => assert!(!acked, "round {i}: acknowledged login has no file"),
+                }
+                acknowledged += usize::from(acked);
+            }
+            _ => {
+                let name = format!("pw{i}");
+                let cmd = env.std_command(&["passwd", &name, "--password-stdin"]);
+                let lines = format!("{}\n{}\n", pw(i, "old"), pw(i, "new"));
+                let acked = run_then_kill(cmd, &lines, after);
+                let (old, new) = (
+                    verifies(&env, &name, &pw(i, "old")),
+                    verifies(&env, &name, &pw(i, "new")),
+                );
+                assert!(old ^ new, "round {i}: exactly one password of {name} works");
+                assert!(
+                    new || !acked,
+                    "round {i}: acknowledged change of {name} was lost"
+                );
+                acknowledged += usize::from(acked);
+            }
+        }
+        assert_eq!(env.integrity(), "ok", "round {i}, seed {seed}");
+    }
+    println!("{acknowledged} of {ROUNDS} finished before the kill");
+}
