@@ -1,0 +1,76 @@
+//! Property tests for every parser of untrusted text: whatever the input,
+//! no panic, and what is accepted keeps its promises. (The same parsers
+//! are fuzz targets under `fuzz/`.)
+
+use authctl::account::{escape_for_terminal, is_unsafe_char};
+use authctl::duration::{format_secs, parse_duration};
+use authctl::import::{ImportFormat, parse};
+use authctl::{DisplayName, Email, SessionToken, Username};
+use proptest::prelude::*;
+
+proptest! {
+    #[test]
+    fn usernames_accepted_are_lowercase_short_and_stable(input in "\\PC{0,40}|[A-Za-z0-9._-]{0,40}") {
+        if let Ok(name) = Username::parse(&input) {
+            let s = name.as_str();
+            prop_assert!(!s.is_empty() && s.len() <= 32);
+            prop_assert!(s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)));
+            prop_assert!(s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()));
+            prop_assert_eq!(Username::parse(s).map(|u| u.as_str().to_string()).ok(), Some(s.to_string()));
+            prop_assert_eq!(s, input.to_ascii_lowercase());
+        }
+    }
+
+    #[test]
+    fn emails_accepted_have_one_at_and_nothing_unsafe(input in "\\PC{0,60}|[a-z]{1,8}@[a-z.]{1,12}") {
+        if let Ok(email) = Email::parse(&input) {
+            let s = email.as_str();
+            prop_assert_eq!(s.matches('@').count(), 1);
+            prop_assert!(!s.starts_with('@') && !s.ends_with('@'));
+            prop_assert!(!s.chars().any(|c| c.is_whitespace() || is_unsafe_char(c)));
+            prop_assert!(s.chars().count() <= 254);
+        }
+    }
+
+    #[test]
+    fn names_accepted_are_short_and_safe_to_print(input in any::<String>()) {
+        if let Ok(name) = DisplayName::parse(&input) {
+            prop_assert!(name.as_str().chars().count() <= 128);
+            prop_assert!(!name.as_str().chars().any(is_unsafe_char));
+        }
+    }
+
+    #[test]
+    fn anything_escaped_for_the_terminal_is_safe(input in any::<String>()) {
+        prop_assert!(!escape_for_terminal(&input).chars().any(is_unsafe_char));
+    }
+
+    #[test]
+    fn durations_are_positive_and_round_trip(input in "\\PC{0,12}|[0-9]{1,6}[smhd]", secs in 1i64..40_000_000) {
+        if let Ok(d) = parse_duration(&input) {
+            prop_assert!(d.as_secs() >= 1);
+        }
+        let shown = format_secs(secs);
+        prop_assert_eq!(parse_duration(&shown).map(|d| d.as_secs() as i64).ok(), Some(secs));
+    }
+
+    #[test]
+    fn session_file_contents_never_panic(input in any::<String>()) {
+        if let Some(token) = SessionToken::parse(&input) {
+            prop_assert_eq!(token.expose(), input.as_str());
+        }
+    }
+
+    #[test]
+    fn import_lines_are_numbered_within_the_file(input in "(\\PC{0,30}(\r?\n)?){0,12}", format in 0..3usize) {
+        let format = [ImportFormat::Htpasswd, ImportFormat::Csv, ImportFormat::Jsonl][format];
+        let parsed = parse(format, &input);
+        let lines = input.lines().count().max(1);
+        for e in &parsed.refused {
+            prop_assert!(e.line >= 1 && e.line <= lines, "line {} of {}", e.line, lines);
+        }
+        for r in &parsed.records {
+            prop_assert!(r.line >= 1 && r.line <= lines);
+        }
+    }
+}
