@@ -1162,7 +1162,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__import)
-            opts="-h --format --dry-run --skip-existing --skip-invalid --db --config-dir --json --help"
+            opts="-j -h --format --dry-run --skip-existing --skip-invalid --jobs --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1170,14 @@ _authctl() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "htpasswd csv jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -133,6 +133,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand unlock" -s h -l help -d 
 complete -c authctl -n "__fish_authctl_using_subcommand import" -l format -d 'htpasswd: user:hash lines (bcrypt kept, weak formats refused); csv: header username,password,email,name (or password_hash, role); jsonl: one object per line with username, email, name, role and password or password_hash' -r -f -a "htpasswd\t'Apache htpasswd'
 csv\t'Comma-separated values with a header'
 jsonl\t'JSON Lines'"
+complete -c authctl -n "__fish_authctl_using_subcommand import" -s j -l jobs -d 'Threads for checking and hashing passwords [default: one per core]' -r
 complete -c authctl -n "__fish_authctl_using_subcommand import" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand import" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand import" -l dry-run -d 'Check and report without writing anything'

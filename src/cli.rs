@@ -332,6 +332,9 @@ pub struct ImportArgs {
     /// Import the valid lines even if others are refused
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Threads for checking and hashing passwords [default: one per core]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 /// Formats `import` reads.

@@ -331,3 +331,16 @@ fn an_export_with_hashes_imports_back_to_the_same_accounts_and_passwords() {
         assert_eq!(target.user_column::<String>("role", "carol"), "admin");
     }
 }
+
+#[test]
+fn jobs_sets_the_threads_and_zero_is_a_usage_error() {
+    let env = admin_env();
+    cheap_hashing(&env);
+    assert_error(
+        import(&env, &["--format", "csv", "--jobs", "0"], &csv_of(2)),
+        2,
+        "--jobs",
+    );
+    import(&env, &["--format", "csv", "-j", "1"], &csv_of(4)).success();
+    assert_eq!(users(&env), 5);
+}

@@ -50,29 +50,39 @@ impl Accounts {
     /// Sorts parsed lines into accounts to create, existing usernames
     /// (skipped or not) and refusals, checking each plain-text password
     /// against the policy (in parallel). Writes nothing.
-    pub fn plan_import(&self, parsed: Parsed, skip_existing: bool) -> Result<ImportPlan> {
+    ///
+    /// `jobs` caps the threads (default: one per core), here and in
+    /// [`Accounts::import`].
+    pub fn plan_import(
+        &self,
+        parsed: Parsed,
+        skip_existing: bool,
+        jobs: Option<usize>,
+    ) -> Result<ImportPlan> {
         let mut plan = ImportPlan {
             refused: parsed.refused,
             ..ImportPlan::default()
         };
         let min_chars = self.settings.password_min_chars;
-        let policy: Vec<Option<String>> = parsed
-            .records
-            .par_iter()
-            .map(|r| match &r.secret {
-                ImportSecret::Password(p) => {
-                    let ctx = PolicyContext {
-                        username: &r.username,
-                        email: r.email.as_ref().map(Email::as_str),
-                        name: r.name.as_ref().map(DisplayName::as_str),
-                    };
-                    policy::check(p, min_chars, ctx)
-                        .err()
-                        .map(|e| e.to_string())
-                }
-                ImportSecret::Hash(_) => None,
-            })
-            .collect();
+        let policy: Vec<Option<String>> = thread_pool(jobs, self.settings.hash)?.install(|| {
+            parsed
+                .records
+                .par_iter()
+                .map(|r| match &r.secret {
+                    ImportSecret::Password(p) => {
+                        let ctx = PolicyContext {
+                            username: &r.username,
+                            email: r.email.as_ref().map(Email::as_str),
+                            name: r.name.as_ref().map(DisplayName::as_str),
+                        };
+                        policy::check(p, min_chars, ctx)
+                            .err()
+                            .map(|e| e.to_string())
+                    }
+                    ImportSecret::Hash(_) => None,
+                })
+                .collect()
+        });
         for (record, refusal) in parsed.records.into_iter().zip(policy) {
             let line = record.line;
             if let Some(reason) = refusal {
@@ -103,10 +113,11 @@ impl Accounts {
         by: &Session,
         plan: &ImportPlan,
         skip_existing: bool,
+        jobs: Option<usize>,
         progress: &(dyn Fn() + Sync),
     ) -> Result<(Vec<Username>, Vec<Username>)> {
         let params = self.settings.hash;
-        let hashes: Vec<String> = hashing_pool(params)?.install(|| {
+        let hashes: Vec<String> = thread_pool(jobs, params)?.install(|| {
             plan.accounts
                 .par_iter()
                 .map(|r| {
@@ -161,13 +172,14 @@ impl Accounts {
 /// Memory that hashes running at once may use together.
 const HASHING_MEMORY_BUDGET_KIB: u32 = HashParams::MAXIMUM.memory_kib;
 
-/// A thread per core, but no more than fit in [`HASHING_MEMORY_BUDGET_KIB`]
-/// at `params`' memory cost (so 4 GiB hashes run one at a time).
-fn hashing_pool(params: HashParams) -> Result<rayon::ThreadPool> {
+/// `jobs` threads (default a thread per core), but no more than fit in
+/// [`HASHING_MEMORY_BUDGET_KIB`] at `params`' memory cost (so 4 GiB hashes
+/// run one at a time).
+fn thread_pool(jobs: Option<usize>, params: HashParams) -> Result<rayon::ThreadPool> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let fit = (HASHING_MEMORY_BUDGET_KIB / params.memory_kib.max(1)).max(1) as usize;
     rayon::ThreadPoolBuilder::new()
-        .num_threads(cores.min(fit))
+        .num_threads(jobs.unwrap_or(cores).clamp(1, fit))
         .build()
         .map_err(|e| Error::Internal(format!("cannot start hashing threads: {e}")))
 }

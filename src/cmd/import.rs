@@ -21,7 +21,8 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
         })?;
         import::parse(format(args.format), text)
     };
-    let plan = ctx.accounts.plan_import(parsed, args.skip_existing)?;
+    let jobs = args.jobs.map(usize::from);
+    let plan = ctx.accounts.plan_import(parsed, args.skip_existing, jobs)?;
     report_lines(ctx, &plan);
     if !plan.refused.is_empty() && !args.skip_invalid {
         return Err(Error::Invalid(format!(
@@ -42,9 +43,9 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
         (plan.accounts.len(), plan.skipped.len())
     } else {
         let bar = progress_bar(&plan);
-        let (created, raced) = ctx
-            .accounts
-            .import(&session, &plan, args.skip_existing, &|| bar.inc(1))?;
+        let (created, raced) =
+            ctx.accounts
+                .import(&session, &plan, args.skip_existing, jobs, &|| bar.inc(1))?;
         bar.finish_and_clear();
         (created.len(), plan.skipped.len() + raced.len())
     };
