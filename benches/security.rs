@@ -41,7 +41,7 @@ fn run() -> authctl::Result<bool> {
 
     // No lockout here: every wrong password must reach the hash check.
     let settings = Settings {
-        lockout_threshold: u32::MAX,
+        lockout_threshold: 100,
         ..Settings::DEFAULT
     };
     let mut accounts = Accounts::new(Store::open_in_memory()?).with_settings(settings)?;

@@ -1,0 +1,323 @@
+//! authctl against the reference tools, in the same run, alternating, with
+//! medians of `AUTHCTL_BENCH_RUNS` runs (default 11):
+//!
+//! 1. `authctl login` against the reference Argon2 CLI (`argon2`) hashing
+//!    with the same parameters. Target: at most 1.1x.
+//! 2. `authctl whoami` against `sqlite3` doing the same indexed lookup.
+//!    Target: at most 1.3x.
+//! 3. `authctl --json list` over `AUTHCTL_BENCH_ACCOUNTS` accounts (default
+//!    100,000) against `sqlite3 -json` selecting the same columns. Target: at
+//!    most 2x, and peak memory that does not grow with the accounts.
+//! 4. Importing `AUTHCTL_BENCH_IMPORT` accounts (default 10,000) with
+//!    plain-text passwords at OWASP's minimum cost, `--jobs 1` against all
+//!    cores. Target: a speed-up of at least 0.9 x cores.
+//!
+//! Needs `argon2`, `sqlite3` and GNU `time` (Debian: `apt-get install argon2
+//! sqlite3 time`). Run with `cargo bench --bench compare`; BENCHMARKS.md has
+//! the results and the exact commands.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PW: &str = "violet tractor mangoes sing";
+const BIN: &str = env!("CARGO_BIN_EXE_authctl");
+
+/// A private home for authctl: its database and config directory.
+struct Home {
+    dir: PathBuf,
+}
+
+impl Home {
+    fn new(root: &Path, name: &str) -> Home {
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).expect("bench dir");
+        Home { dir }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.join("users.db")
+    }
+
+    fn authctl(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env("AUTHCTL_DB", self.db())
+            .env("AUTHCTL_CONFIG_DIR", self.dir.join("config"))
+            .env("HOME", &self.dir);
+        cmd
+    }
+
+    /// Runs `authctl ARGS` with `stdin`; panics unless it succeeds.
+    fn run(&self, args: &[&str], stdin: &[u8]) {
+        let d = time(&mut self.authctl(args), stdin);
+        assert!(d > Duration::ZERO);
+    }
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Wall time of one run of `cmd` fed `stdin`, output discarded.
+fn time(cmd: &mut Command, stdin: &[u8]) -> Duration {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd.spawn().expect("spawn");
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin);
+    }
+    let out = child.wait_with_output().expect("wait");
+    let elapsed = start.elapsed();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    elapsed
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Runs `a` and `b` alternately `runs` times each; their medians.
+fn alternate(
+    runs: usize,
+    mut a: impl FnMut() -> Duration,
+    mut b: impl FnMut() -> Duration,
+) -> (Duration, Duration) {
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        ta.push(a());
+        tb.push(b());
+    }
+    (median(ta), median(tb))
+}
+
+/// Peak resident memory of one run, in KiB, from GNU time.
+fn max_rss_kib(cmd: &Command) -> u64 {
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .arg("-f")
+        .arg("%M")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            timed.env(k, v);
+        }
+    }
+    let out = timed.stdout(Stdio::null()).output().expect("/usr/bin/time");
+    let text = String::from_utf8_lossy(&out.stderr);
+    text.lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .expect("time's %M")
+}
+
+fn row(report: &mut String, what: &str, ours: Duration, theirs: Duration, target: f64) {
+    let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
+    let verdict = if ratio <= target { "met" } else { "missed" };
+    let _ = writeln!(
+        report,
+        "| {what} | {ours:.1?} | {theirs:.1?} | {ratio:.2}x | <= {target}x: {verdict} |"
+    );
+}
+
+/// An admin `root`, logged in, in a new home.
+fn admin_home(root: &Path, name: &str) -> Home {
+    let home = Home::new(root, name);
+    home.run(
+        &["register", "root", "--password-stdin"],
+        format!("{PW}\n").as_bytes(),
+    );
+    home.run(
+        &["login", "root", "--password-stdin"],
+        format!("{PW}\n").as_bytes(),
+    );
+    home
+}
+
+/// JSON Lines of `n` accounts sharing one precomputed hash (no hashing on
+/// import, so building 100,000 accounts takes seconds).
+fn accounts_jsonl(n: usize) -> Vec<u8> {
+    let hash = authctl::HashParams::OWASP_MINIMUM
+        .hash(&PW.into())
+        .expect("hash");
+    let mut out = String::with_capacity(n * 160);
+    for i in 0..n {
+        let _ = writeln!(
+            out,
+            r#"{{"username":"user{i:06}","email":"user{i}@example.com","name":"User {i}","password_hash":"{hash}"}}"#
+        );
+    }
+    out.into_bytes()
+}
+
+fn main() {
+    let runs = env_usize("AUTHCTL_BENCH_RUNS", 11);
+    let accounts = env_usize("AUTHCTL_BENCH_ACCOUNTS", 100_000);
+    let to_import = env_usize("AUTHCTL_BENCH_IMPORT", 10_000);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let mut report = String::from(
+        "| comparison | authctl | reference | ratio | target |\n|---|---|---|---|---|\n",
+    );
+
+    // 1. login against the reference Argon2 CLI at m=64 MiB, t=3, p=4.
+    let home = admin_home(root, "login");
+    let (ours, theirs) = alternate(
+        runs,
+        || {
+            time(
+                &mut home.authctl(&["login", "root", "--password-stdin"]),
+                format!("{PW}\n").as_bytes(),
+            )
+        },
+        || {
+            let mut cmd = Command::new("argon2");
+            cmd.args([
+                "saltsaltsaltsalt",
+                "-id",
+                "-t",
+                "3",
+                "-m",
+                "16",
+                "-p",
+                "4",
+                "-l",
+                "32",
+            ]);
+            time(&mut cmd, PW.as_bytes())
+        },
+    );
+    row(
+        &mut report,
+        "`login` vs `argon2 -id -t 3 -m 16 -p 4`",
+        ours,
+        theirs,
+        1.1,
+    );
+
+    // 2. whoami against the same indexed lookup in sqlite3.
+    use sha2::Digest;
+    let token = std::fs::read_to_string(home.dir.join("config/session")).expect("token");
+    let digest: String = sha2::Sha256::digest(token.trim_end().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let query = format!(
+        "SELECT username FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_sha256 = X'{digest}'"
+    );
+    let (ours, theirs) = alternate(
+        runs,
+        || time(&mut home.authctl(&["whoami"]), b""),
+        || time(Command::new("sqlite3").arg(home.db()).arg(&query), b""),
+    );
+    row(
+        &mut report,
+        "`whoami` vs `sqlite3` lookup",
+        ours,
+        theirs,
+        1.3,
+    );
+
+    // 3. --json list over many accounts against sqlite3 -json, and memory.
+    let big = admin_home(root, "list");
+    big.run(&["import", "--format", "jsonl"], &accounts_jsonl(accounts));
+    let small = admin_home(root, "list-small");
+    small.run(
+        &["import", "--format", "jsonl"],
+        &accounts_jsonl(accounts / 10),
+    );
+    let select = "SELECT username, name, email, role, created_at, last_login_at, password_changed_at, failed_logins, locked_until FROM users ORDER BY username";
+    let (ours, theirs) = alternate(
+        runs,
+        || time(&mut big.authctl(&["--json", "list"]), b""),
+        || {
+            time(
+                Command::new("sqlite3")
+                    .arg("-json")
+                    .arg(big.db())
+                    .arg(select),
+                b"",
+            )
+        },
+    );
+    row(
+        &mut report,
+        &format!("`--json list` of {accounts} vs `sqlite3 -json`"),
+        ours,
+        theirs,
+        2.0,
+    );
+    let rss_small = max_rss_kib(&small.authctl(&["--json", "list"]));
+    let rss_big = max_rss_kib(&big.authctl(&["--json", "list"]));
+
+    // 4. importing plain-text passwords at OWASP's minimum: 1 thread vs all.
+    let template = admin_home(root, "import-template");
+    for (key, value) in [
+        ("hash.memory_kib", "19456"),
+        ("hash.iterations", "2"),
+        ("hash.parallelism", "1"),
+    ] {
+        template.run(&["config", "set", key, value], b"");
+    }
+    let mut csv = String::from("username,password\n");
+    for i in 0..to_import {
+        let _ = writeln!(csv, "import{i},violet tractor mangoes {i} sing");
+    }
+    let mut fresh = 0;
+    let mut import_with = |jobs: usize| {
+        fresh += 1;
+        let home = Home::new(root, &format!("import-{fresh}"));
+        std::fs::copy(template.db(), home.db()).expect("copy db");
+        copy_dir(&template.dir.join("config"), &home.dir.join("config"));
+        let jobs = jobs.to_string();
+        let d = time(
+            &mut home.authctl(&["import", "--format", "csv", "--jobs", &jobs]),
+            csv.as_bytes(),
+        );
+        let _ = std::fs::remove_dir_all(&home.dir);
+        d
+    };
+    let import_runs = env_usize("AUTHCTL_BENCH_IMPORT_RUNS", runs);
+    let mut one = Vec::new();
+    let mut all = Vec::new();
+    for _ in 0..import_runs {
+        one.push(import_with(1));
+        all.push(import_with(cores));
+    }
+    let (one, all) = (median(one), median(all));
+    let speedup = one.as_secs_f64() / all.as_secs_f64();
+    let target = 0.9 * cores as f64;
+    let verdict = if speedup >= target { "met" } else { "missed" };
+
+    println!("{report}");
+    println!(
+        "peak memory of `--json list`: {rss_small} KiB at {} accounts, {rss_big} KiB at {accounts}",
+        accounts / 10
+    );
+    println!(
+        "import of {to_import} plain-text accounts (m=19456, t=2, p=1): --jobs 1 {one:.1?}, --jobs {cores} {all:.1?}; speed-up {speedup:.2} (target >= {target:.1}: {verdict})"
+    );
+    println!("runs: {runs} alternating ({import_runs} for the import); cores: {cores}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    }
+}
