@@ -171,8 +171,13 @@ impl Accounts {
     /// A service with the settings stored in the database (see
     /// [`Accounts::set_setting`]) over the defaults.
     pub fn open(store: Store) -> Result<Self> {
-        let settings = store.load_settings().map_err(|e| {
-            Error::DatabaseUnusable(format!("the stored settings are not usable: {e}"))
+        // A stored value this build refuses makes the file unusable; a busy
+        // or unreadable database keeps its own kind (and exit code).
+        let settings = store.load_settings().map_err(|e| match e {
+            Error::Invalid(reason) => {
+                Error::DatabaseUnusable(format!("the stored settings are not usable: {reason}"))
+            }
+            other => other,
         })?;
         Ok(Accounts {
             settings,
@@ -301,7 +306,12 @@ impl Accounts {
         if let Some(why) = self.settings.registration.refusal(role, by_admin)
             && self.store.has_users()?
         {
-            return Err(Error::PermissionDenied(why.to_string()));
+            // Like every admin-only command: no session is "log in" (exit 4),
+            // a user's session is "not allowed" (exit 8).
+            return Err(match by {
+                None => Error::NotLoggedIn(format!("{why}; log in as an admin first")),
+                Some(_) => Error::PermissionDenied(why.to_string()),
+            });
         }
         self.ensure_username_free(username)
     }
@@ -604,7 +614,12 @@ impl Accounts {
             )));
         }
         if now - row.last_used_at >= TOUCH_INTERVAL_SECS {
-            self.store.touch_session(row.id, now)?;
+            // A read-only database cannot record the use; reads must still
+            // work there, so the idle clock simply keeps its last mark.
+            match self.store.touch_session(row.id, now) {
+                Ok(()) | Err(Error::ReadOnly) => {}
+                Err(e) => return Err(e),
+            }
         }
         self.actor = Some(account.username.clone());
         Ok(Session {

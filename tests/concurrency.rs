@@ -139,14 +139,26 @@ fn a_mixed_storm_leaves_every_acknowledged_change_and_a_sound_database() {
             .stdout(format!("old{i}\n"));
     }
     for i in 4..8 {
-        env.run(
-            &["verify", &format!("old{i}"), "--password-stdin"],
-            &format!("{}\n", pw_for(200 + i)),
-        )
-        .success();
+        let verify = |pw: String| {
+            env.run(
+                &["verify", &format!("old{i}"), "--password-stdin"],
+                &format!("{pw}\n"),
+            )
+        };
+        verify(pw_for(i)).code(3);
+        verify(pw_for(200 + i)).success();
     }
+    // A logout removed its file and its row: old0..old3 each keep only the
+    // session of the storm's login.
     for i in 0..4 {
         assert!(!env.dir.path().join(format!("out{i}/session")).exists());
+        assert_eq!(
+            env.count(&format!(
+                "SELECT count(*) FROM sessions JOIN users ON users.id = user_id WHERE username = 'old{i}'"
+            )),
+            1,
+            "old{i}"
+        );
     }
     assert_eq!(
         env.count("SELECT count(*) FROM users"),

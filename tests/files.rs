@@ -34,6 +34,13 @@ fn unprivileged(env: &TestEnv, args: &[&str]) -> Command {
     Command::from_std(std_cmd)
 }
 
+/// Moves every session's last use ten minutes back.
+fn age_sessions(env: &TestEnv) {
+    env.db()
+        .execute("UPDATE sessions SET last_used_at = last_used_at - 600", [])
+        .unwrap();
+}
+
 fn set_mode(path: &Path, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
@@ -58,6 +65,9 @@ fn a_truncated_database_is_exit_10_and_left_as_it_was() {
 fn a_read_only_database_file_still_reads_and_refuses_writes_naming_it() {
     let env = TestEnv::admin_and_bob_logged_in();
     env.login("root", PW);
+    // A session last used a while ago: using it again would normally
+    // record the use, which a read-only file cannot take.
+    age_sessions(&env);
     set_mode(&env.db_path(), 0o444);
     let before = env.count("SELECT count(*) FROM users");
     unprivileged(&env, &["whoami"])
@@ -84,6 +94,7 @@ fn a_read_only_directory_still_reads_and_refuses_writes_naming_the_file() {
     let env = TestEnv::admin_and_bob_logged_in();
     // Leave the WAL side files in place, as any earlier use does.
     env.run(&["whoami"], "").success();
+    age_sessions(&env);
     let dir = env.db_path().parent().unwrap().to_path_buf();
     // Made before the modes change: as root it hands the tree to nobody.
     let mut whoami = unprivileged(&env, &["whoami"]);

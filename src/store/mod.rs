@@ -66,8 +66,7 @@ impl Store {
         };
         conn.busy_timeout(BUSY_TIMEOUT)?;
         check_is_ours(&conn)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version < LATEST_VERSION {
+        if schema_version(&conn)? < LATEST_VERSION {
             // It would need a schema upgrade, which is a write.
             return Err(Error::ReadOnly);
         }
@@ -96,6 +95,9 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Every transaction on this connection, the migrations' included,
+        // takes the write lock at its start (see `Store::write`).
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
         migrate(&mut conn)?;
         Ok(Store { conn })
     }
@@ -121,25 +123,37 @@ fn uri_path(path: &Path) -> Result<String> {
 }
 
 /// Brings the schema up to date. Several processes may open a new database
-/// at once: a migration runs in a transaction, and one that lost the race
-/// (another process took the lock or created the tables first) finds the
-/// work done when it looks again.
+/// at once: a migration runs in a transaction that takes the write lock, and
+/// one that lost the race (its look at the version came before another
+/// process's migration committed) finds the work done when it looks again.
 fn migrate(conn: &mut Connection) -> Result<()> {
     retry_while_busy(|| {
-        schema::migrations().to_latest(conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-            other => Error::Internal(format!("schema migration failed: {other}")),
+        let before = schema_version(conn)?;
+        schema::migrations().to_latest(conn).map_err(|e| {
+            if schema_version(conn).is_ok_and(|now| now != before) {
+                // Raced: another process migrated meanwhile; look again.
+                return Error::Busy;
+            }
+            match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+                other => Error::Internal(format!("schema migration failed: {other}")),
+            }
         })
     })
 }
 
-/// Runs `f` again while it fails, for up to the busy timeout: for the
-/// steps of opening a database that SQLite does not make wait on a lock.
+fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Runs `f` again while it fails with [`Error::Busy`], for up to the busy
+/// timeout: for the steps of opening a database that SQLite does not make
+/// wait on a lock. Any other failure is final at once.
 fn retry_while_busy<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
     let started = std::time::Instant::now();
     loop {
         match f() {
-            Err(_) if started.elapsed() < BUSY_TIMEOUT => {
+            Err(Error::Busy) if started.elapsed() < BUSY_TIMEOUT => {
                 std::thread::sleep(Duration::from_millis(20));
             }
             result => return result,
@@ -153,7 +167,7 @@ fn check_is_ours(conn: &Connection) -> Result<()> {
     // One read transaction, so both looks see the same moment even while
     // another process creates the schema.
     let conn = conn.unchecked_transaction()?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version = schema_version(&conn)?;
     if version > LATEST_VERSION {
         return Err(Error::DatabaseUnusable(format!(
             "database schema version {version} is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
