@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use std::io::Write;
 use std::process::{Child, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A small xorshift generator; the seed is printed so a failure can be rerun.
 struct Rng(u64);
@@ -36,6 +36,31 @@ fn run_then_kill(mut cmd: std::process::Command, stdin: &str, after: Duration) -
     let _ = child.kill(); // SIGKILL; an error means it had already exited
     let status = child.wait().unwrap();
     status.code() == Some(0)
+}
+
+/// How long `cmd` takes to finish, fed `stdin`; it must succeed.
+fn duration_of(mut cmd: std::process::Command, stdin: &str) -> Duration {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let start = Instant::now();
+    let mut child: Child = cmd.spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    assert!(child.wait().unwrap().success(), "calibration run failed");
+    start.elapsed()
+}
+
+/// When to kill the `nth` command of a kind that takes `typical` to run:
+/// the first surely finishes and the second surely does not (so both
+/// outcomes are tested every time); the rest fall at random around the
+/// end, where the commit and the session file's rename happen.
+fn kill_after(nth: usize, typical: Duration, rng: &mut Rng) -> Duration {
+    let ms = typical.as_millis() as u64;
+    match nth {
+        0 => typical * 5,
+        1 => typical / 4,
+        _ => Duration::from_millis(ms / 2 + rng.below(ms * 3 / 4 + 1)),
+    }
 }
 
 fn verifies(env: &TestEnv, user: &str, password: &str) -> bool {
@@ -70,10 +95,29 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost_and_nothing_is_torn() {
             .unwrap()
             .len()
     };
-    let mut acknowledged = 0;
+    // How long each kind of command takes here, to aim the kills.
+    env.register("calibrate", &pw(0, "old"));
+    let typical = [
+        duration_of(
+            env.std_command(&["register", "calibrated", "--password-stdin"]),
+            &format!("{}\n", pw(0, "new")),
+        ),
+        duration_of(
+            env.device_command("calibrate", &["login", "base", "--password-stdin"]),
+            &format!("{PW}\n"),
+        ),
+        duration_of(
+            env.std_command(&["passwd", "calibrate", "--password-stdin"]),
+            &format!("{}\n{}\n", pw(0, "old"), pw(0, "new")),
+        ),
+    ];
+    println!("typical durations: {typical:?}");
+    // (finished, killed) for each kind of command.
+    let mut outcomes = [(0, 0); 3];
     for i in 0..ROUNDS {
-        let after = Duration::from_millis(rng.below(300));
-        match i % 3 {
+        let kind = i % 3;
+        let after = kill_after(i / 3, typical[kind], &mut rng);
+        match kind {
             0 => {
                 let name = format!("new{i}");
                 let cmd = env.std_command(&["register", &name, "--password-stdin"]);
@@ -91,7 +135,7 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost_and_nothing_is_torn() {
                         "round {i}: {name}'s password"
                     );
                 }
-                acknowledged += usize::from(acked);
+                tally(&mut outcomes[kind], acked);
             }
             1 => {
                 let device = format!("dev{i}");
@@ -109,7 +153,7 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost_and_nothing_is_torn() {
                     }
                     Err(_) => assert!(!acked, "round {i}: acknowledged login has no file"),
                 }
-                acknowledged += usize::from(acked);
+                tally(&mut outcomes[kind], acked);
             }
             _ => {
                 let name = format!("pw{i}");
@@ -125,10 +169,24 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost_and_nothing_is_torn() {
                     new || !acked,
                     "round {i}: acknowledged change of {name} was lost"
                 );
-                acknowledged += usize::from(acked);
+                tally(&mut outcomes[kind], acked);
             }
         }
         assert_eq!(env.integrity(), "ok", "round {i}, seed {seed}");
     }
-    println!("{acknowledged} of {ROUNDS} finished before the kill");
+    println!("(finished, killed) for register, login, passwd: {outcomes:?}");
+    for (kind, (finished, killed)) in ["register", "login", "passwd"].iter().zip(outcomes) {
+        assert!(
+            finished > 0 && killed > 0,
+            "{kind}: both outcomes must be tested: {finished} finished, {killed} killed"
+        );
+    }
+}
+
+fn tally((finished, killed): &mut (usize, usize), acked: bool) {
+    if acked {
+        *finished += 1;
+    } else {
+        *killed += 1;
+    }
 }

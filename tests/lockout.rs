@@ -132,7 +132,7 @@ fn failed_self_delete_and_passwd_count_toward_the_lock() {
 }
 
 #[test]
-fn unknown_users_fail_like_wrong_passwords_in_text_code_and_time() {
+fn unknown_users_fail_like_wrong_passwords_in_text_and_code() {
     let env = TestEnv::new();
     env.register("alice", PW);
     let wrong = stderr(&assert_error(
@@ -157,27 +157,8 @@ fn unknown_users_fail_like_wrong_passwords_in_text_code_and_time() {
         stderr(&passwd("alice").code(3)),
         stderr(&passwd("nobody").code(3))
     );
-
-    // Without the dummy hash an unknown user would answer in a few
-    // milliseconds against hundreds for a hash; the tolerance is wide
-    // because other tests share the machine. The benchmark measures it.
-    let reset = || {
-        env.db()
-            .execute("UPDATE users SET failed_logins = 0", [])
-            .unwrap();
-    };
-    let wrong = median(5, || {
-        env.login_attempt("alice", PW2).code(3);
-        reset();
-    });
-    let unknown = median(5, || {
-        env.login_attempt("nobody", PW2).code(3);
-    });
-    let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
-    assert!(
-        (0.33..3.0).contains(&ratio),
-        "unknown {unknown:?} vs wrong password {wrong:?}"
-    );
+    // That they also take the same time (the dummy hash) is a speed claim,
+    // measured by `cargo bench --bench compare`, not timed here.
 }
 
 /// Stores `hash` as alice's password hash.
