@@ -173,7 +173,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and not __fish_seen
 complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and not __fish_seen_subcommand_from enable disable recovery-codes status reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and __fish_seen_subcommand_from enable" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and __fish_seen_subcommand_from enable" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
-complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and __fish_seen_subcommand_from enable" -l password-stdin -d 'Read the password, then the app\'s code, from standard input lines (the URI and secret are printed first)'
+complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and __fish_seen_subcommand_from enable" -l password-stdin -d 'Read the password, then the app\'s code, from standard input lines (the URI and secret are printed between the two)'
 complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and __fish_seen_subcommand_from enable" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand 2fa; and __fish_seen_subcommand_from disable" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F

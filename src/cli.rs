@@ -376,7 +376,7 @@ pub enum TwoFactorCommand {
     /// type the secret) into an authenticator app, then enter its code
     Enable {
         /// Read the password, then the app's code, from standard input
-        /// lines (the URI and secret are printed first)
+        /// lines (the URI and secret are printed between the two)
         #[arg(long)]
         password_stdin: bool,
     },

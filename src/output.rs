@@ -260,7 +260,8 @@ impl Printer {
         for_each: impl FnOnce(&mut Visit<'_, R>) -> authctl::Result<()>,
     ) -> Result<()> {
         if self.json {
-            let mut out = io::stdout().lock();
+            // Stdout is line-buffered: without this, one write per row.
+            let mut out = io::BufWriter::new(io::stdout().lock());
             let mut first = true;
             out.write_all(b"[")?;
             for_each(&mut |record| {
@@ -271,6 +272,7 @@ impl Printer {
                     .map_err(|e| authctl::Error::io("cannot write output", e))
             })?;
             out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+            out.flush()?;
             return Ok(());
         }
         let mut table = self.table_with_header(header);
@@ -383,7 +385,7 @@ fn account_row((a, _): &(Account, i64)) -> Vec<String> {
         or_dash(a.name.as_deref()),
         or_dash(a.email.as_deref()),
         a.role.as_str().to_string(),
-        status_text(a),
+        with_failures(status_text(a), a.failed_logins),
         on_off(a.two_factor),
         rfc3339(a.created_at),
         time_or_dash(a.last_login_at),
@@ -415,6 +417,15 @@ fn status_text(account: &Account) -> String {
             None => "locked".to_string(),
         },
         AccountStatus::LockedUntil(until) => format!("locked until {}", rfc3339(until)),
+    }
+}
+
+/// A list's status cell: the status, and failed logins since the last
+/// success when there are any (`active (2 failed)`).
+fn with_failures(status: String, failed: u32) -> String {
+    match failed {
+        0 => status,
+        n => format!("{status} ({n} failed)"),
     }
 }
 

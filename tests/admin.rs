@@ -162,6 +162,37 @@ fn unlock_clears_a_timed_lockout_and_the_failure_count() {
 }
 
 #[test]
+fn failed_logins_are_shown_and_unlock_clears_them() {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    env.register("bob", PW);
+    env.login("root", PW);
+    for _ in 0..2 {
+        env.login_attempt("bob", PW2).code(3);
+    }
+    let shown = json_stdout(&env.run(&["--json", "show", "bob"], "").success());
+    assert_eq!(shown["failed_logins"], 2);
+    assert_eq!(shown["status"], "active");
+    let listed = json_stdout(&env.run(&["--json", "list"], "").success());
+    assert_eq!(listed[0]["username"], "bob");
+    assert_eq!(listed[0]["failed_logins"], 2);
+    let table = stdout(&env.run(&["list"], "").success());
+    let bob_row = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("bob"))
+        .unwrap();
+    assert!(bob_row.contains(" active (2 failed) "), "{table}");
+
+    let out = env.run(&["unlock", "bob"], "").success();
+    assert_eq!(stderr(&out), "unlocked account bob\n");
+    assert_eq!(env.user_column::<i64>("failed_logins", "bob"), 0);
+    assert_eq!(
+        last_event(&env, "account_unlocked"),
+        (Some("root".into()), Some("bob".into()), None)
+    );
+}
+
+#[test]
 fn the_last_admin_cannot_be_locked_and_bad_reasons_are_refused() {
     let env = TestEnv::new();
     env.register("root", PW);

@@ -378,3 +378,45 @@ fn enrolment_ends_the_accounts_other_sessions_and_exports_say_2fa_is_not_carried
         stderr(&out)
     );
 }
+
+#[test]
+fn a_wrong_or_missing_enrolment_code_leaves_two_factor_off() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login("alice", PW);
+    // A code for a secret the app cannot have: wrong, so nothing is stored.
+    let out = env
+        .run(
+            &["2fa", "enable", "--password-stdin"],
+            &format!("{PW}\n000000\n"),
+        )
+        .code(11);
+    let err = stderr(&out);
+    assert!(
+        err.ends_with("that code is not right (is the phone's clock correct?); two-factor authentication stays off\n"),
+        "{err}"
+    );
+    // Enrolment stopped before a code (stdin ended): neither a success nor
+    // a failure, so the password check it started is not left counted.
+    let out = env
+        .run(&["2fa", "enable", "--password-stdin"], &format!("{PW}\n"))
+        .code(2);
+    let err = stderr(&out);
+    assert!(
+        err.ends_with("standard input ended before an authentication code was read\n"),
+        "{err}"
+    );
+    assert_eq!(
+        env.user_column::<Option<String>>("totp_secret", "alice"),
+        None
+    );
+    assert_eq!(env.user_column::<i64>("failed_logins", "alice"), 0);
+    assert_eq!(
+        env.count("SELECT count(*) FROM events WHERE event = 'two_factor_enabled'"),
+        0
+    );
+    env.run(&["2fa", "status"], "").success().stdout("off\n");
+    // Logins still need only the password.
+    env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n"))
+        .success();
+}

@@ -211,3 +211,32 @@ fn codes_allow_one_step_of_drift_and_work_once_with_an_injected_clock() -> Resul
     ));
     Ok(())
 }
+
+fn three_steps_later() -> Timestamp {
+    T0 + 90
+}
+
+#[test]
+fn a_phone_one_step_behind_is_accepted_and_two_steps_behind_refused() -> Result<()> {
+    let mut accounts = service().with_clock(at_t0);
+    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    let session = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?.session;
+    // The RFC 6238 test key, so the codes compared are always the same.
+    let secret = TotpSecret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")?;
+    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
+    accounts.enable_totp(checked, &secret, &secret.code_at(T0)?, &session)?;
+
+    // At T0 + 90 s the current step is T0 + 90: a code from T0 + 30 is two
+    // steps old, one from T0 + 60 is one step old. Neither was used yet.
+    let mut later = accounts.with_clock(three_steps_later);
+    let mut attempt = |code: String| -> Result<Account> {
+        let checked = later.check_first_factor(&name("alice"), &PW.into())?;
+        later.check_password(checked, Some(&code))
+    };
+    assert!(matches!(
+        attempt(secret.code_at(T0 + 30)?),
+        Err(Error::AuthenticationFailed)
+    ));
+    attempt(secret.code_at(T0 + 60)?)?;
+    Ok(())
+}

@@ -92,6 +92,33 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
     let password = input.password("Password: ")?;
     let checked = ctx.accounts.check_first_factor(&username, &password)?;
     let secret = TotpSecret::generate()?;
+    // An enrolment abandoned here (stdin closed, output gone) neither
+    // succeeded nor failed: give the counted check back, as passwd does.
+    let code = match show_secret_and_read_code(ctx, &input, &username, &secret) {
+        Ok(code) => code,
+        Err(e) => {
+            ctx.accounts.release(checked)?;
+            return Err(e);
+        }
+    };
+    let codes = ctx
+        .accounts
+        .enable_totp(checked, &secret, &code, &session)?;
+    print_recovery_codes(
+        ctx,
+        &codes,
+        "Two-factor authentication is on. Recovery codes (each works once, instead of a code; they are not shown again):",
+    )
+}
+
+/// Shows the new secret (a QR code, the URI and the base32 text, or a JSON
+/// object) and reads the code that proves the app has it.
+fn show_secret_and_read_code(
+    ctx: &Context,
+    input: &Input,
+    username: &authctl::Username,
+    secret: &TotpSecret,
+) -> Result<Zeroizing<String>> {
     let uri = secret.uri(username.as_str());
     let base32 = secret.to_base32();
     if ctx.out.is_json() {
@@ -113,15 +140,7 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
         ctx.out
             .message("Scan the code (or type the secret) into an authenticator app.");
     }
-    let code = input.code("Code from the app: ")?;
-    let codes = ctx
-        .accounts
-        .enable_totp(checked, &secret, &code, &session)?;
-    print_recovery_codes(
-        ctx,
-        &codes,
-        "Two-factor authentication is on. Recovery codes (each works once, instead of a code; they are not shown again):",
-    )
+    input.code("Code from the app: ")
 }
 
 fn print_recovery_codes(ctx: &Context, codes: &[Zeroizing<String>], heading: &str) -> Result<()> {
