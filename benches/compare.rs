@@ -12,6 +12,10 @@
 //!    plain-text passwords at OWASP's minimum cost, `--jobs 1` against all
 //!    cores. Target: a speed-up of at least 0.9 x cores.
 //!
+//! 5. Peak memory of a login. Target: at most the hash memory plus 16 MiB.
+//! 6. A failed login for an unknown user against one for a wrong password.
+//!    Target: a ratio of medians within 0.9 to 1.1.
+//!
 //! Needs `argon2`, `sqlite3` and GNU `time` (Debian: `apt-get install argon2
 //! sqlite3 time`). Run with `cargo bench --bench compare`; BENCHMARKS.md has
 //! the results and the exact commands.
@@ -84,6 +88,27 @@ fn time(cmd: &mut Command, stdin: &[u8]) -> Duration {
     elapsed
 }
 
+fn median_u64(mut v: Vec<u64>) -> u64 {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+/// Like [`time`], for a run that must fail with exit 3 (a refused login).
+fn time_failure(cmd: &mut Command, stdin: &[u8]) -> Duration {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let start = Instant::now();
+    let mut child = cmd.spawn().expect("spawn");
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin);
+    }
+    let status = child.wait().expect("wait");
+    let elapsed = start.elapsed();
+    assert_eq!(status.code(), Some(3), "{cmd:?} should fail with exit 3");
+    elapsed
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -103,8 +128,9 @@ fn alternate(
     (median(ta), median(tb))
 }
 
-/// Peak resident memory of one run, in KiB, from GNU time.
-fn max_rss_kib(cmd: &Command) -> u64 {
+/// Peak resident memory of one run, in KiB, from GNU time; `stdin` is fed
+/// to the command.
+fn max_rss_kib(cmd: &Command, stdin: &[u8]) -> u64 {
     let mut timed = Command::new("/usr/bin/time");
     timed
         .arg("-f")
@@ -116,7 +142,17 @@ fn max_rss_kib(cmd: &Command) -> u64 {
             timed.env(k, v);
         }
     }
-    let out = timed.stdout(Stdio::null()).output().expect("/usr/bin/time");
+    let mut child = timed
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("/usr/bin/time");
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin);
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{cmd:?} failed under /usr/bin/time");
     let text = String::from_utf8_lossy(&out.stderr);
     text.lines()
         .last()
@@ -232,6 +268,40 @@ fn main() {
         1.3,
     );
 
+    // 5. Peak memory of a login, against the hash's own memory.
+    let login_rss = median_u64(
+        (0..runs.min(5))
+            .map(|_| {
+                max_rss_kib(
+                    &home.authctl(&["login", "root", "--password-stdin"]),
+                    format!("{PW}\n").as_bytes(),
+                )
+            })
+            .collect(),
+    );
+    let hash_kib = 65536;
+
+    // 6. Failed logins: an unknown user against a wrong password. The
+    // threshold is raised so that the wrong passwords do not lock root.
+    home.run(&["config", "set", "lockout.threshold", "100"], b"");
+    let (unknown, wrong) = alternate(
+        runs.min(99),
+        || {
+            time_failure(
+                &mut home.authctl(&["login", "nobody", "--password-stdin"]),
+                b"wrong horse battery staple\n",
+            )
+        },
+        || {
+            time_failure(
+                &mut home.authctl(&["login", "root", "--password-stdin"]),
+                b"wrong horse battery staple\n",
+            )
+        },
+    );
+    home.run(&["config", "set", "lockout.threshold", "5"], b"");
+    let enumeration = unknown.as_secs_f64() / wrong.as_secs_f64();
+
     // 3. --json list over many accounts against sqlite3 -json, and memory.
     let big = admin_home(root, "list");
     big.run(&["import", "--format", "jsonl"], &accounts_jsonl(accounts));
@@ -240,7 +310,8 @@ fn main() {
         &["import", "--format", "jsonl"],
         &accounts_jsonl(accounts / 10),
     );
-    let select = "SELECT username, name, email, role, created_at, last_login_at, password_changed_at, failed_logins, locked_until FROM users ORDER BY username";
+    // The columns `--json list` prints, its live-session count included.
+    let select = "SELECT username, name, email, role, created_at, last_login_at, password_changed_at, failed_logins, locked_until, admin_locked_at, lock_reason, totp_secret IS NOT NULL AS two_factor, (SELECT count(*) FROM sessions WHERE user_id = users.id AND expires_at > unixepoch()) AS active_sessions FROM users ORDER BY username";
     let (ours, theirs) = alternate(
         runs,
         || time(&mut big.authctl(&["--json", "list"]), b""),
@@ -261,8 +332,8 @@ fn main() {
         theirs,
         2.0,
     );
-    let rss_small = max_rss_kib(&small.authctl(&["--json", "list"]));
-    let rss_big = max_rss_kib(&big.authctl(&["--json", "list"]));
+    let rss_small = max_rss_kib(&small.authctl(&["--json", "list"]), b"");
+    let rss_big = max_rss_kib(&big.authctl(&["--json", "list"]), b"");
 
     // 4. importing plain-text passwords at OWASP's minimum: 1 thread vs all.
     let template = admin_home(root, "import-template");
@@ -310,6 +381,24 @@ fn main() {
     );
     println!(
         "import of {to_import} plain-text accounts (m=19456, t=2, p=1): --jobs 1 {one:.1?}, --jobs {cores} {all:.1?}; speed-up {speedup:.2} (target >= {target:.1}: {verdict})"
+    );
+    let verdict = if login_rss <= hash_kib + 16 * 1024 {
+        "met"
+    } else {
+        "missed"
+    };
+    println!(
+        "peak memory of `login` (median of {}): {login_rss} KiB; hash memory {hash_kib} KiB + 16 MiB = {} KiB: {verdict}",
+        runs.min(5),
+        hash_kib + 16 * 1024
+    );
+    let verdict = if (0.9..=1.1).contains(&enumeration) {
+        "met"
+    } else {
+        "missed"
+    };
+    println!(
+        "failed login, unknown user {unknown:.1?} vs wrong password {wrong:.1?}: ratio {enumeration:.3} (target 0.9-1.1: {verdict})"
     );
     println!("runs: {runs} alternating ({import_runs} for the import); cores: {cores}");
 }

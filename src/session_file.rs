@@ -119,6 +119,8 @@ impl SessionFile {
     }
 }
 
-fn parse(contents: &str) -> Option<SessionToken> {
+/// The token in a session file's `contents`: one token, optionally
+/// followed by line endings; `None` for anything else.
+pub fn parse(contents: &str) -> Option<SessionToken> {
     SessionToken::parse(contents.trim_end_matches(['\n', '\r']))
 }

@@ -62,6 +62,28 @@ fn a_truncated_database_is_exit_10_and_left_as_it_was() {
 }
 
 #[test]
+fn a_database_with_damaged_pages_is_exit_10_and_left_as_it_was() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    let mut bytes = fs::read(env.db_path()).unwrap();
+    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    assert!(bytes.len() > page, "more than one page");
+    // The header page (and so the schema) stays whole; every table page
+    // after it is overwritten, as a bad disk block would leave it.
+    for (i, b) in bytes[page..].iter_mut().enumerate() {
+        *b = (i % 251) as u8;
+    }
+    fs::write(env.db_path(), &bytes).unwrap();
+    for args in [
+        &["whoami"][..],
+        &["list"],
+        &["register", "carol", "--password-stdin"],
+    ] {
+        assert_error(env.run(args, &format!("{PW}\n")), 10, "not usable");
+    }
+    assert_eq!(fs::read(env.db_path()).unwrap(), bytes);
+}
+
+#[test]
 fn a_read_only_database_file_still_reads_and_refuses_writes_naming_it() {
     let env = TestEnv::admin_and_bob_logged_in();
     env.login("root", PW);

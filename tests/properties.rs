@@ -5,7 +5,9 @@
 use authctl::account::{escape_for_terminal, is_unsafe_char};
 use authctl::duration::{format_secs, parse_duration};
 use authctl::import::{ImportFormat, parse};
-use authctl::{DisplayName, Email, SessionToken, Username};
+use authctl::settings::SettingKey;
+use authctl::totp::{TotpSecret, is_totp_code, recovery_digest};
+use authctl::{DisplayName, Email, Settings, Username, session_file};
 use proptest::prelude::*;
 
 proptest! {
@@ -55,10 +57,38 @@ proptest! {
     }
 
     #[test]
-    fn session_file_contents_never_panic(input in any::<String>()) {
-        if let Some(token) = SessionToken::parse(&input) {
-            prop_assert_eq!(token.expose(), input.as_str());
+    fn session_file_contents_give_one_token_or_none(
+        input in any::<String>(),
+        token in "[0-9a-f]{64}",
+        ending in "(\r?\n){0,2}|\\PC{1,3}",
+    ) {
+        if let Some(parsed) = session_file::parse(&input) {
+            prop_assert_eq!(parsed.expose(), input.trim_end_matches(['\n', '\r']));
         }
+        // A real token with what an editor might leave after it: only line
+        // endings are tolerated.
+        let contents = format!("{token}{ending}");
+        let parsed = session_file::parse(&contents);
+        let only_line_endings = ending.chars().all(|c| c == '\n' || c == '\r');
+        prop_assert_eq!(parsed.is_some(), only_line_endings, "{:?}", contents);
+    }
+
+    #[test]
+    fn setting_values_accepted_read_back_the_same(key in 0..SettingKey::ALL.len(), value in "\\PC{0,12}|[0-9]{1,8}|[0-9]{1,4}[smhd]|open|admin") {
+        let key = SettingKey::ALL[key];
+        if let Ok(settings) = Settings::DEFAULT.set(key, &value) {
+            let shown = settings.get(key).to_string();
+            prop_assert_eq!(Settings::DEFAULT.set(key, &shown).ok(), Some(settings));
+        }
+    }
+
+    #[test]
+    fn only_six_digit_codes_can_match(input in "\\PC{0,10}|[0-9 ]{6,8}") {
+        let secret = TotpSecret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+        if secret.matching_step(&input, 1_234_567_890).is_some() {
+            prop_assert!(is_totp_code(&input));
+        }
+        prop_assert_eq!(recovery_digest(&input).len(), 32);
     }
 
     #[test]

@@ -1,7 +1,13 @@
-//! The contents of a session token file.
+//! The contents of a session token file, as `SessionFile::read` parses
+//! them (any bytes: a file need not be UTF-8).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|input: &str| {
-    let _ = authctl::SessionToken::parse(input);
+fuzz_target!(|input: &[u8]| {
+    if let Some(token) = std::str::from_utf8(input)
+        .ok()
+        .and_then(authctl::session_file::parse)
+    {
+        assert_eq!(token.expose().len(), 64);
+    }
 });

@@ -7,7 +7,7 @@ use crate::account::{Account, DisplayName, Email, Username};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::import::{ImportRecord, ImportSecret, LineError, Parsed};
-use crate::password::HashParams;
+use crate::password::{HashParams, Hasher};
 use crate::policy::{self, PolicyContext};
 use crate::store::NewUserRow;
 use rayon::prelude::*;
@@ -118,17 +118,33 @@ impl Accounts {
     ) -> Result<(Vec<Username>, Vec<Username>)> {
         let params = self.settings.hash;
         let hashes: Vec<String> = thread_pool(jobs, params)?.install(|| {
+            // Chunks hashed one after another by one thread, with one
+            // hasher (one block of Argon2 memory, made at the first plain
+            // password): never more blocks alive than threads. A few chunks
+            // a thread keep the threads evenly busy.
+            let threads = rayon::current_num_threads();
+            let chunk = plan.accounts.len().div_ceil(threads * 4).max(1);
             plan.accounts
-                .par_iter()
-                .map(|r| {
-                    let hash = match &r.secret {
-                        ImportSecret::Password(p) => params.hash(p)?,
-                        ImportSecret::Hash(h) => h.clone(),
-                    };
-                    progress();
-                    Ok(hash)
+                .par_chunks(chunk)
+                .map(|records| {
+                    let mut hasher: Option<Hasher> = None;
+                    records
+                        .iter()
+                        .map(|r| {
+                            let hash = match &r.secret {
+                                ImportSecret::Password(p) => match &mut hasher {
+                                    Some(h) => h.hash(p)?,
+                                    None => hasher.insert(params.hasher()?).hash(p)?,
+                                },
+                                ImportSecret::Hash(h) => h.clone(),
+                            };
+                            progress();
+                            Ok(hash)
+                        })
+                        .collect::<Result<Vec<String>>>()
                 })
-                .collect::<Result<_>>()
+                .collect::<Result<Vec<Vec<String>>>>()
+                .map(|chunks| chunks.into_iter().flatten().collect())
         })?;
         let rows: Vec<(NewUserRow<'_>, Event)> = plan
             .accounts
