@@ -335,6 +335,8 @@ fn main() {
     let rss_small = max_rss_kib(&small.authctl(&["--json", "list"]), b"");
     let rss_big = max_rss_kib(&big.authctl(&["--json", "list"]), b"");
 
+    eprintln!("{report}");
+
     // 4. importing plain-text passwords at OWASP's minimum: 1 thread vs all.
     let template = admin_home(root, "import-template");
     for (key, value) in [
@@ -365,9 +367,14 @@ fn main() {
     let import_runs = env_usize("AUTHCTL_BENCH_IMPORT_RUNS", runs);
     let mut one = Vec::new();
     let mut all = Vec::new();
-    for _ in 0..import_runs {
+    for run in 1..=import_runs {
         one.push(import_with(1));
         all.push(import_with(cores));
+        eprintln!(
+            "import run {run}: --jobs 1 {:.1?}, --jobs {cores} {:.1?}",
+            one[run - 1],
+            all[run - 1]
+        );
     }
     let (one, all) = (median(one), median(all));
     let speedup = one.as_secs_f64() / all.as_secs_f64();
