@@ -521,8 +521,12 @@ impl Accounts {
     /// the second, say because the new password was refused): its count is
     /// taken back, and nothing is reset, so abandoning cannot be used to
     /// clear failures on an account with a second factor.
-    pub fn release(&mut self, checked: PasswordChecked) -> Result<()> {
-        self.store.release_password_check(checked.account.id)
+    ///
+    /// Best effort: it runs on the way out of a failed command, whose own
+    /// error is the one to report, and a count it fails to take back stops
+    /// blocking the account on its own after a minute.
+    pub fn release(&mut self, checked: PasswordChecked) {
+        let _ = self.store.release_password_check(checked.account.id);
     }
 
     /// Records a failed check of `account` (counted when it began; may

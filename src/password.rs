@@ -1,8 +1,8 @@
 //! Passwords: a secret type that wipes itself, the policy, and Argon2id hashing.
 
 use crate::error::{Error, Result};
-use argon2::password_hash::PasswordVerifier;
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
@@ -123,19 +123,30 @@ impl HashParams {
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
-    /// Hashes a password with a fresh random salt into a PHC string.
+    /// Hashes a password with a fresh random salt into a PHC string. (For
+    /// one hash: its memory comes zeroed from the OS, untouched until
+    /// used. Many hashes share one block through [`HashParams::hasher`].)
     pub fn hash(self, password: &Password) -> Result<String> {
-        self.hasher()?.hash(password)
+        let hash = self
+            .argon2()?
+            .hash_password(password.expose().as_bytes())
+            .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))?;
+        Ok(hash.to_string())
     }
 
     /// A [`Hasher`] for many passwords with these parameters.
     pub fn hasher(self) -> Result<Hasher> {
         let argon2 = self.argon2()?;
         let blocks = argon2.params().block_count();
-        Ok(Hasher {
-            argon2,
-            memory: vec![Block::default(); blocks],
-        })
+        let mut memory = Vec::new();
+        memory.try_reserve_exact(blocks).map_err(|_| {
+            Error::Internal(format!(
+                "cannot allocate {} KiB for hashing",
+                self.memory_kib
+            ))
+        })?;
+        memory.resize(blocks, Block::default());
+        Ok(Hasher { argon2, memory })
     }
 
     /// Whether a stored hash was made with exactly these parameters (Argon2id,

@@ -66,16 +66,26 @@ fn an_admin_lists_and_revokes_anyones_sessions() {
             .all(|s| s["current"] == false)
     );
 
-    let out = as_admin(&["sessions", "revoke", "--all", "bob"]).success();
-    assert_eq!(stderr(&out), "revoked 2 session(s)\n");
-    assert!(session_ids(&env, "bob").is_empty());
+    // bob may not touch root's sessions.
+    let as_bob = |args: &[&str]| env.on_device("laptop").args(args).assert();
+    assert_error(as_bob(&["sessions", "root"]), 8, "admin");
+    assert_error(as_bob(&["sessions", "revoke", "--all", "root"]), 8, "admin");
+    assert_eq!(session_ids(&env, "root").len(), 1);
+
+    // One of bob's sessions by id (the default device's), then the rest.
+    let first = session_ids(&env, "bob")[0].to_string();
+    as_admin(&["sessions", "revoke", &first]).success();
+    assert_eq!(session_ids(&env, "bob").len(), 1);
     assert_error(env.run(&["whoami"], ""), 4, "no longer valid");
+    let out = as_admin(&["sessions", "revoke", "--all", "bob"]).success();
+    assert_eq!(stderr(&out), "revoked 1 session(s)\n");
+    assert!(session_ids(&env, "bob").is_empty());
     assert_eq!(
         env.count(
             "SELECT count(*) FROM events WHERE event = 'session_revoked'
              AND actor = 'root' AND target = 'bob'"
         ),
-        1
+        2
     );
     assert!(
         env.session_path().exists(),

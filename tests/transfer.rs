@@ -212,6 +212,37 @@ fn one_bad_csv_line_rejects_the_file_and_names_its_line() {
 }
 
 #[test]
+fn one_bad_jsonl_line_in_the_middle_rejects_the_file_and_names_its_line() {
+    let env = admin_env();
+    cheap_hashing(&env);
+    let good = |i: usize| {
+        format!("{{\"username\":\"j{i}\",\"password\":\"violet tractor mangoes {i} sing\"}}\n")
+    };
+    // Line 3 misspells a field: refused, not silently imported without it.
+    let jsonl = [
+        good(1),
+        good(2),
+        "{\"username\":\"j3\",\"pasword\":\"violet tractor mangoes 3 sing\"}\n".to_string(),
+        good(4),
+        good(5),
+    ]
+    .concat();
+    let out = import(&env, &["-", "--format", "jsonl"], &jsonl).code(11);
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("line 3: "), "{err}");
+    assert!(!lines[0].contains("mangoes"), "no value quoted: {err}");
+    assert_eq!(
+        lines[1],
+        "authctl: 1 line(s) refused; nothing was imported (--skip-invalid imports the rest)"
+    );
+    assert_eq!(users(&env), 1, "nothing imported");
+    import(&env, &["-", "--format", "jsonl", "--skip-invalid"], &jsonl).success();
+    assert_eq!(users(&env), 5, "the four good lines");
+}
+
+#[test]
 fn a_progress_bar_shows_on_a_terminal() {
     let env = admin_env();
     cheap_hashing(&env);

@@ -11,6 +11,7 @@ use crate::password::{HashParams, Hasher};
 use crate::policy::{self, PolicyContext};
 use crate::store::NewUserRow;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What an import would do, decided before anything is hashed or written.
 #[derive(Debug, Default)]
@@ -117,35 +118,7 @@ impl Accounts {
         progress: &(dyn Fn() + Sync),
     ) -> Result<(Vec<Username>, Vec<Username>)> {
         let params = self.settings.hash;
-        let hashes: Vec<String> = thread_pool(jobs, params)?.install(|| {
-            // Chunks hashed one after another by one thread, with one
-            // hasher (one block of Argon2 memory, made at the first plain
-            // password): never more blocks alive than threads. A few chunks
-            // a thread keep the threads evenly busy.
-            let threads = rayon::current_num_threads();
-            let chunk = plan.accounts.len().div_ceil(threads * 4).max(1);
-            plan.accounts
-                .par_chunks(chunk)
-                .map(|records| {
-                    let mut hasher: Option<Hasher> = None;
-                    records
-                        .iter()
-                        .map(|r| {
-                            let hash = match &r.secret {
-                                ImportSecret::Password(p) => match &mut hasher {
-                                    Some(h) => h.hash(p)?,
-                                    None => hasher.insert(params.hasher()?).hash(p)?,
-                                },
-                                ImportSecret::Hash(h) => h.clone(),
-                            };
-                            progress();
-                            Ok(hash)
-                        })
-                        .collect::<Result<Vec<String>>>()
-                })
-                .collect::<Result<Vec<Vec<String>>>>()
-                .map(|chunks| chunks.into_iter().flatten().collect())
-        })?;
+        let hashes = hash_all(&plan.accounts, params, thread_count(jobs, params), progress)?;
         let rows: Vec<(NewUserRow<'_>, Event)> = plan
             .accounts
             .iter()
@@ -191,11 +164,77 @@ const HASHING_MEMORY_BUDGET_KIB: u32 = HashParams::MAXIMUM.memory_kib;
 /// `jobs` threads (default a thread per core), but no more than fit in
 /// [`HASHING_MEMORY_BUDGET_KIB`] at `params`' memory cost (so 4 GiB hashes
 /// run one at a time).
-fn thread_pool(jobs: Option<usize>, params: HashParams) -> Result<rayon::ThreadPool> {
+fn thread_count(jobs: Option<usize>, params: HashParams) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let fit = (HASHING_MEMORY_BUDGET_KIB / params.memory_kib.max(1)).max(1) as usize;
+    jobs.unwrap_or(cores).clamp(1, fit)
+}
+
+/// A pool of [`thread_count`] threads, for the policy checks.
+fn thread_pool(jobs: Option<usize>, params: HashParams) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(cores).clamp(1, fit))
+        .num_threads(thread_count(jobs, params))
         .build()
         .map_err(|e| Error::Internal(format!("cannot start hashing threads: {e}")))
+}
+
+/// Each record's password hash (or its imported hash), in order, made on
+/// `threads` threads that each own one [`Hasher`] (one block of Argon2
+/// memory) and take the next record as they finish one. Plain threads,
+/// not a rayon pool: a rayon worker waiting on the hash's own parallel
+/// lanes could start another record, and so another block of memory,
+/// beyond the budget that `threads` was chosen to respect.
+fn hash_all(
+    records: &[ImportRecord],
+    params: HashParams,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<String>> {
+    let next = AtomicUsize::new(0);
+    let worker = || -> Result<Vec<(usize, String)>> {
+        let mut hasher: Option<Hasher> = None;
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(record) = records.get(i) else {
+                return Ok(done);
+            };
+            let hash = match &record.secret {
+                ImportSecret::Password(p) => match &mut hasher {
+                    Some(h) => h.hash(p),
+                    None => params.hasher().and_then(|h| hasher.insert(h).hash(p)),
+                },
+                ImportSecret::Hash(h) => Ok(h.clone()),
+            };
+            match hash {
+                Ok(hash) => done.push((i, hash)),
+                Err(e) => {
+                    // The others stop at their next record.
+                    next.store(records.len(), Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+            progress();
+        }
+    };
+    let finished: Vec<Result<Vec<(usize, String)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1)).map(|_| scope.spawn(worker)).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Internal("a hashing thread panicked".into())))
+            })
+            .collect()
+    });
+    let mut hashes = vec![String::new(); records.len()];
+    for (i, hash) in finished
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+    {
+        hashes[i] = hash;
+    }
+    Ok(hashes)
 }

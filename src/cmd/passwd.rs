@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         let new_password = match read_new_password(ctx, &input, checked.account()) {
             Ok(p) => p,
             Err(e) => {
-                ctx.accounts.release(checked)?;
+                ctx.accounts.release(checked);
                 return Err(e);
             }
         };

@@ -97,7 +97,7 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
     let code = match show_secret_and_read_code(ctx, &input, &username, &secret) {
         Ok(code) => code,
         Err(e) => {
-            ctx.accounts.release(checked)?;
+            ctx.accounts.release(checked);
             return Err(e);
         }
     };

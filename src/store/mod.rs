@@ -136,6 +136,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             }
             match e {
                 rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+                // A newer authctl migrated it while we were opening it.
+                rusqlite_migration::Error::MigrationDefinition(
+                    rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+                ) => Error::DatabaseUnusable(format!(
+                    "database schema is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
+                )),
                 other => Error::Internal(format!("schema migration failed: {other}")),
             }
         })
