@@ -68,8 +68,8 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Wall time of one run of `cmd` fed `stdin`, output discarded.
-fn time(cmd: &mut Command, stdin: &[u8]) -> Duration {
+/// Wall time and output of one run of `cmd` fed `stdin` (stdout discarded).
+fn timed(cmd: &mut Command, stdin: &[u8]) -> (Duration, std::process::Output) {
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -79,7 +79,12 @@ fn time(cmd: &mut Command, stdin: &[u8]) -> Duration {
         let _ = pipe.write_all(stdin);
     }
     let out = child.wait_with_output().expect("wait");
-    let elapsed = start.elapsed();
+    (start.elapsed(), out)
+}
+
+/// Wall time of one run of `cmd` fed `stdin`, which must succeed.
+fn time(cmd: &mut Command, stdin: &[u8]) -> Duration {
+    let (elapsed, out) = timed(cmd, stdin);
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}",
@@ -95,17 +100,12 @@ fn median_u64(mut v: Vec<u64>) -> u64 {
 
 /// Like [`time`], for a run that must fail with exit 3 (a refused login).
 fn time_failure(cmd: &mut Command, stdin: &[u8]) -> Duration {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("spawn");
-    if let Some(mut pipe) = child.stdin.take() {
-        let _ = pipe.write_all(stdin);
-    }
-    let status = child.wait().expect("wait");
-    let elapsed = start.elapsed();
-    assert_eq!(status.code(), Some(3), "{cmd:?} should fail with exit 3");
+    let (elapsed, out) = timed(cmd, stdin);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{cmd:?} should fail with exit 3"
+    );
     elapsed
 }
 
