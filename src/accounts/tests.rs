@@ -173,15 +173,24 @@ fn two_steps_later() -> Timestamp {
     T0 + 60
 }
 
-#[test]
-fn codes_allow_one_step_of_drift_and_work_once_with_an_injected_clock() -> Result<()> {
+/// A service at [`T0`] where alice has turned 2FA on with `secret` (the
+/// code of step T0 is spent); her recovery codes.
+fn alice_enrolled_at_t0(
+    secret: &TotpSecret,
+) -> Result<(Accounts, Vec<zeroize::Zeroizing<String>>)> {
     let mut accounts = service().with_clock(at_t0);
     accounts.register(&name("alice"), &Details::default(), &PW.into())?;
     let session = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?.session;
-    let secret = TotpSecret::generate()?;
     let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
     assert!(!checked.needs_code());
-    let codes = accounts.enable_totp(checked, &secret, &secret.code_at(T0)?, &session)?;
+    let codes = accounts.enable_totp(checked, secret, &secret.code_at(T0)?, &session)?;
+    Ok((accounts, codes))
+}
+
+#[test]
+fn codes_allow_one_step_of_drift_and_work_once_with_an_injected_clock() -> Result<()> {
+    let secret = TotpSecret::generate()?;
+    let (mut accounts, codes) = alice_enrolled_at_t0(&secret)?;
     assert_eq!(codes.len(), 10);
 
     let attempt = |a: &mut Accounts, code: &str| -> Result<Account> {
@@ -218,13 +227,9 @@ fn three_steps_later() -> Timestamp {
 
 #[test]
 fn a_phone_one_step_behind_is_accepted_and_two_steps_behind_refused() -> Result<()> {
-    let mut accounts = service().with_clock(at_t0);
-    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
-    let session = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?.session;
     // The RFC 6238 test key, so the codes compared are always the same.
     let secret = TotpSecret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")?;
-    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
-    accounts.enable_totp(checked, &secret, &secret.code_at(T0)?, &session)?;
+    let (accounts, _) = alice_enrolled_at_t0(&secret)?;
 
     // At T0 + 90 s the current step is T0 + 90: a code from T0 + 30 is two
     // steps old, one from T0 + 60 is one step old. Neither was used yet.
