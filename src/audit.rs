@@ -79,15 +79,37 @@ impl EventKind {
     }
 }
 
+/// How the action an event records ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It was done.
+    Success,
+    /// It was tried and failed (a wrong password or code).
+    Failure,
+    /// It was refused without checking: the account is locked.
+    Locked,
+}
+
+impl Outcome {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Locked => "locked",
+        }
+    }
+}
+
 /// One audit record, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub(crate) struct Event {
     /// When.
     pub at: Timestamp,
     /// What.
     pub kind: EventKind,
-    /// `success`, `failure`, or `locked` (refused without checking).
-    pub outcome: &'static str,
+    /// How it ended.
+    pub outcome: Outcome,
     /// The account that acted, if one was authenticated.
     pub actor: Option<String>,
     /// The account acted on (kept as text so history survives deletion).
@@ -99,14 +121,15 @@ pub struct Event {
     pub detail: Option<String>,
 }
 
-/// One audit record, as read back.
+/// One audit record, as read back. The event and outcome stay text: the
+/// log keeps what any version of authctl wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
     /// When.
     pub at: Timestamp,
     /// What (see [`EventKind::as_str`]).
     pub event: String,
-    /// How it ended.
+    /// How it ended (see [`Outcome::as_str`]).
     pub outcome: String,
     /// Who acted.
     pub actor: Option<String>,
@@ -114,14 +137,15 @@ pub struct EventRecord {
     pub target: Option<String>,
     /// Which OS user ran authctl.
     pub os_user: String,
-    /// What changed (see [`Event::detail`]).
+    /// What changed, where the event alone does not say: a setting's new
+    /// value, a new role, a lock's reason. Never a secret.
     pub detail: Option<String>,
 }
 
 /// The name of the operating-system user running this process, from the
 /// password database by real uid (not from `$USER`, which anyone can set);
 /// `uid N` when the uid has no entry.
-pub fn current_os_user() -> String {
+pub(crate) fn current_os_user() -> String {
     let uid = nix::unistd::getuid();
     match nix::unistd::User::from_uid(uid) {
         Ok(Some(user)) => user.name,

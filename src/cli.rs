@@ -1,7 +1,7 @@
 //! Command-line interface: global flags and one subcommand enum. The `///`
 //! comments are the help text.
 
-use authctl::{AccountSort, Role};
+use authctl::{AccountSort, Role, SettingKey};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -411,7 +411,8 @@ pub enum ConfigCommand {
         /// password.min_length, lockout.threshold, lockout.duration,
         /// session.ttl, session.max_ttl, registration, hash.memory_kib,
         /// hash.iterations or hash.parallelism
-        key: String,
+        #[arg(value_parser = setting_key)]
+        key: SettingKey,
     },
     /// Change a setting (applies to every later command)
     #[command(after_help = "\
@@ -427,7 +428,8 @@ Keys and limits:
   hash.parallelism     Argon2id lanes, 1-64 (default 4)")]
     Set {
         /// The setting's name
-        key: String,
+        #[arg(value_parser = setting_key)]
+        key: SettingKey,
         /// Its new value
         value: String,
     },
@@ -438,4 +440,10 @@ Keys and limits:
 pub struct CompletionsArgs {
     /// Shell to generate for
     pub shell: clap_complete::Shell,
+}
+
+/// A setting's name, parsed by the library (an unknown one is refused
+/// with the library's exit code, 11, like a bad value).
+fn setting_key(name: &str) -> authctl::Result<SettingKey> {
+    SettingKey::parse(name)
 }

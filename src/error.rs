@@ -44,9 +44,9 @@ pub enum Error {
     /// The database file (or its directory) cannot be written.
     #[error("the database is read-only (check the permissions of the file and its directory)")]
     ReadOnly,
-    /// Any other database failure.
+    /// Any other failure of the database.
     #[error("database error: {0}")]
-    Database(rusqlite::Error),
+    Database(Box<dyn std::error::Error + Send + Sync>),
     /// A file-system failure; the message names the file.
     #[error("{context}: {source}")]
     Io {
@@ -66,24 +66,6 @@ impl Error {
         Error::Io {
             context: context.into(),
             source,
-        }
-    }
-}
-
-impl From<rusqlite::Error> for Error {
-    /// Sorts SQLite failures into the kinds a caller acts on: a lock held past
-    /// the busy timeout, a file that is not a usable database, anything else.
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode::{
-            DatabaseBusy, DatabaseCorrupt, DatabaseLocked, NotADatabase, ReadOnly,
-        };
-        match e.sqlite_error_code() {
-            Some(DatabaseBusy | DatabaseLocked) => Error::Busy,
-            Some(ReadOnly) => Error::ReadOnly,
-            Some(NotADatabase | DatabaseCorrupt) => {
-                Error::DatabaseUnusable(format!("the database file is not usable: {e}"))
-            }
-            _ => Error::Database(e),
         }
     }
 }

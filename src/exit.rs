@@ -39,7 +39,8 @@ impl Exit {
         Exit::Failure
     }
 
-    fn of_library(err: &Error) -> Exit {
+    /// The code for a library error.
+    pub fn of_library(err: &Error) -> Exit {
         match err {
             Error::Invalid(_) => Exit::InputRejected,
             Error::AuthenticationFailed => Exit::AuthenticationFailed,

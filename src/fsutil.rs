@@ -1,6 +1,6 @@
 //! File-system helpers for secret files: private modes and atomic writes.
 
-use crate::error::{Error, Result};
+use authctl::{Error, Result};
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -14,24 +14,6 @@ pub fn create_private_dir_all(dir: &Path) -> Result<()> {
         .mode(0o700)
         .create(dir)
         .map_err(|e| Error::io(format!("cannot create directory {}", dir.display()), e))
-}
-
-/// Creates an empty file with mode 0600 (and its parent directories with
-/// 0700) unless it already exists.
-pub fn create_private_file(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir_all(parent)?;
-    }
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
-    }
 }
 
 /// Replaces `path` with `contents` atomically: a 0600 temporary file in the

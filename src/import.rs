@@ -2,7 +2,7 @@
 //! CSV (`username,password,email,name`) and JSON Lines. Parsing only: each
 //! line becomes an [`ImportRecord`] or a [`LineError`] saying why not.
 
-use crate::account::{DisplayName, Email, Role, Username};
+use crate::model::{DisplayName, Email, Role, Username};
 use crate::password::{Password, check_importable_hash};
 use serde::Deserialize;
 use std::collections::HashMap;

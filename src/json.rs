@@ -3,7 +3,7 @@
 //! `\uXXXX` escapes. The document means the same to any JSON parser; only
 //! its raw bytes change. (serde_json already escapes C0 controls.)
 
-use authctl::account::is_unsafe_char;
+use authctl::is_unsafe_char;
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use std::io::{self, Write};

@@ -1,35 +1,65 @@
-//! authctl's library: accounts, passwords, sessions and their storage.
+//! authctl's library: user accounts with Argon2id passwords, sessions,
+//! lockout, two-factor login and an audit log, kept in a SQLite database.
 //!
-//! Nothing here prints, prompts or knows about command-line parsing; the
-//! `authctl` binary is one front end over it and other Rust programs can be
-//! another. The entry point is [`Accounts`], which owns a [`Store`] and applies
-//! the rules (validation, password policy, hashing, session lifetimes).
+//! Nothing here prints, prompts or parses a command line; the `authctl`
+//! binary is one front end and another Rust program can be the next. The
+//! entry point is [`Accounts`]. Every operation that acts for someone takes
+//! who is acting — their [`Session`], or the proof of a password check — and
+//! enforces what that actor may do itself, so a program using this crate
+//! cannot skip a rule the command line keeps.
+//!
+//! ```
+//! use authctl::{Accounts, Details, Password, Role, Username};
+//! use std::time::Duration;
+//!
+//! # fn main() -> authctl::Result<()> {
+//! let mut accounts = Accounts::open_in_memory()?;
+//! let alice = Username::parse("alice")?;
+//! let password = Password::from("violet tractor mangoes sing");
+//!
+//! // Anyone may register while registration is open; the first account is
+//! // the admin.
+//! let account = accounts.register(None, &alice, &Details::default(), &password, Role::User)?;
+//! assert_eq!(account.role, Role::Admin);
+//!
+//! // A login is two steps: the password, then (for an account with
+//! // two-factor login) a code.
+//! let checked = accounts.check_first_factor(&alice, &password)?;
+//! assert!(!checked.needs_code());
+//! let new = accounts.login(checked, None, Duration::from_secs(3600), None)?;
+//!
+//! // The token is handed to the user once; later it opens the session.
+//! let session = accounts.authenticate(&new.token)?;
+//! assert_eq!(session.username(), &alice);
+//! assert!(session.is_admin());
+//! # Ok(())
+//! # }
+//! ```
 
-pub mod account;
-pub mod accounts;
-pub mod audit;
-pub mod duration;
-pub mod error;
-pub mod fsutil;
+mod accounts;
+mod audit;
+mod duration;
+mod error;
 pub mod import;
-pub mod password;
-pub mod paths;
-pub mod policy;
-pub mod session_file;
-pub mod settings;
-pub mod store;
+mod lockout;
+mod model;
+mod password;
+mod policy;
+mod settings;
+mod store;
 pub mod time;
-pub mod token;
+mod token;
 pub mod totp;
 
-pub use account::{
-    Account, AccountFilter, AccountSort, AccountStatus, DetailChange, Details, DisplayName, Email,
-    LockReason, Role, Username,
-};
 pub use accounts::{Accounts, ImportPlan, NewSession, PasswordChange, PasswordChecked, Session};
+pub use audit::{EventKind, EventRecord, Outcome};
+pub use duration::parse_duration;
 pub use error::{Error, Result};
+pub use model::{
+    Account, AccountFilter, AccountSort, AccountStatus, AdminLock, DetailChange, Details,
+    DisplayName, Email, LockReason, Role, SessionId, SessionInfo, Username, escape_for_terminal,
+    is_unsafe_char,
+};
 pub use password::{HashParams, Password};
-pub use session_file::SessionFile;
-pub use settings::Settings;
-pub use store::Store;
+pub use settings::{Registration, SettingKey, SettingValue, Settings};
 pub use token::SessionToken;

@@ -4,10 +4,13 @@
 mod cli;
 mod cmd;
 mod exit;
+mod fsutil;
 mod hardening;
 mod json;
 mod output;
+mod paths;
 mod prompt;
+mod session_file;
 
 use clap::Parser;
 use clap::error::ErrorKind;
@@ -51,6 +54,10 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             Exit::Usage.into()
         }
         _ => {
+            // A value the library refused keeps the library's exit code.
+            let refused = std::error::Error::source(e)
+                .and_then(|s| s.downcast_ref::<authctl::Error>())
+                .map_or(Exit::Usage, Exit::of_library);
             // clap's message may span lines before its usage section
             // ("required arguments were not provided:\n  <USERNAME>"): one line.
             let rendered = e.render().to_string();
@@ -65,7 +72,7 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
                 "authctl: {} (see `authctl --help`)\n",
                 output::sanitize(message)
             ));
-            Exit::Usage.into()
+            refused.into()
         }
     }
 }

@@ -3,7 +3,7 @@
 //! terminal, and tables lose their borders and styling when piped.
 
 use anyhow::Result;
-use authctl::audit::EventRecord;
+use authctl::EventRecord;
 use authctl::time::{Timestamp, now, rfc3339};
 use authctl::{Account, AccountStatus};
 use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 
 /// Every user-supplied string is escaped with this before it is printed.
-pub use authctl::account::escape_for_terminal as sanitize;
+pub use authctl::escape_for_terminal as sanitize;
 
 /// Writes to stderr, ignoring failure: a closed stderr must not turn into a
 /// panic, and there is nowhere left to report it.
@@ -262,16 +262,17 @@ impl Printer {
         if self.json {
             // Stdout is line-buffered: without this, one write per row.
             let mut out = io::BufWriter::new(io::stdout().lock());
+            // Nothing is written before the first record, so a refusal
+            // (not an admin) leaves stdout empty.
             let mut first = true;
-            out.write_all(b"[")?;
             for_each(&mut |record| {
-                let sep: &[u8] = if first { b"\n  " } else { b",\n  " };
+                let sep: &[u8] = if first { b"[\n  " } else { b",\n  " };
                 first = false;
                 out.write_all(sep)
                     .and_then(|()| write_json(&mut out, &record).map_err(io::Error::from))
                     .map_err(|e| authctl::Error::io("cannot write output", e))
             })?;
-            out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+            out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
             out.flush()?;
             return Ok(());
         }

@@ -1,6 +1,6 @@
 //! Default locations of the database and the config directory.
 
-use crate::error::{Error, Result};
+use authctl::{Error, Result};
 use directories::ProjectDirs;
 use std::path::PathBuf;
 

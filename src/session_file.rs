@@ -1,9 +1,9 @@
 //! The session token file: `session` in the config directory, 0600 in a 0700
 //! directory, written atomically, and refused when others could read it.
 
-use crate::error::{Error, Result};
+use authctl::{Error, Result};
 use crate::fsutil::write_private_atomic;
-use crate::token::SessionToken;
+use authctl::SessionToken;
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;
@@ -25,11 +25,6 @@ impl SessionFile {
         SessionFile {
             path: config_dir.join("session"),
         }
-    }
-
-    /// Where the file lives.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Reads the token. `Ok(None)` when there is no file; an error saying why

@@ -1,7 +1,7 @@
 //! Account service tests on in-memory databases.
 
 use super::*;
-use crate::account::Details;
+use crate::model::Details;
 use crate::totp::TotpSecret;
 
 const PW: &str = "violet tractor mangoes sing";

@@ -3,13 +3,13 @@
 //! one transaction; exporting streams them out.
 
 use super::{Accounts, Session};
-use crate::account::{Account, DisplayName, Email, Username};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::import::{ImportRecord, ImportSecret, LineError, Parsed};
+use crate::model::{Account, DisplayName, Email, Role, Username};
 use crate::password::{HashParams, Hasher};
 use crate::policy::{self, PolicyContext};
-use crate::store::NewUserRow;
+use crate::store::{Admission, NewAccount};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -28,12 +28,15 @@ pub struct ImportPlan {
 
 impl Accounts {
     /// Calls `f` with every account in username order and, when
-    /// `with_hashes`, its password hash; records an `export` event first.
+    /// `with_hashes`, its password hash; records an `export` event first
+    /// (admins only).
     pub fn export(
         &mut self,
+        by: &Session,
         with_hashes: bool,
         mut f: impl FnMut(Account, Option<String>) -> Result<()>,
     ) -> Result<()> {
+        by.require_admin("export accounts")?;
         let detail = if with_hashes {
             "with password hashes"
         } else {
@@ -41,25 +44,33 @@ impl Accounts {
         };
         let event = Event {
             detail: Some(detail.to_string()),
-            ..self.event_for(EventKind::Export, "success")
+            ..self.event_by(EventKind::Export, Some(by.username()))
         };
         self.store.record_event(&event)?;
-        self.store
-            .for_each_credential(|account, hash| f(account, with_hashes.then_some(hash)))
+        let mut each = |(account, hash): (Account, String)| f(account, with_hashes.then_some(hash));
+        Ok(self.store.for_each_credential(&mut each)?)
+    }
+
+    /// Fails as [`Accounts::plan_import`] and [`Accounts::import`] would
+    /// for the caller, before a file is read: only an admin imports.
+    pub fn ensure_may_import(&self, by: &Session) -> Result<()> {
+        by.require_admin("import accounts")
     }
 
     /// Sorts parsed lines into accounts to create, existing usernames
     /// (skipped or not) and refusals, checking each plain-text password
-    /// against the policy (in parallel). Writes nothing.
+    /// against the policy (in parallel). Writes nothing (admins only).
     ///
     /// `jobs` caps the threads (default: one per core), here and in
     /// [`Accounts::import`].
     pub fn plan_import(
         &self,
+        by: &Session,
         parsed: Parsed,
         skip_existing: bool,
         jobs: Option<usize>,
     ) -> Result<ImportPlan> {
+        self.ensure_may_import(by)?;
         let mut plan = ImportPlan {
             refused: parsed.refused,
             ..ImportPlan::default()
@@ -88,7 +99,7 @@ impl Accounts {
             let line = record.line;
             if let Some(reason) = refusal {
                 plan.refused.push(LineError { line, reason });
-            } else if self.store.find_user(&record.username)?.is_some() {
+            } else if self.store.find_account(&record.username)?.is_some() {
                 let entry = (line, record.username);
                 match skip_existing {
                     true => plan.skipped.push(entry),
@@ -117,14 +128,16 @@ impl Accounts {
         jobs: Option<usize>,
         progress: &(dyn Fn() + Sync),
     ) -> Result<(Vec<Username>, Vec<Username>)> {
+        self.ensure_may_import(by)?;
         let params = self.settings.hash;
         let hashes = hash_all(&plan.accounts, params, thread_count(jobs, params), progress)?;
-        let rows: Vec<(NewUserRow<'_>, Event)> = plan
+        let actor = Some(by.username());
+        let rows: Vec<(NewAccount<'_>, Event)> = plan
             .accounts
             .iter()
             .zip(&hashes)
             .map(|(r, hash)| {
-                let row = NewUserRow {
+                let row = NewAccount {
                     username: &r.username,
                     name: r.name.as_ref().map(DisplayName::as_str),
                     email: r.email.as_ref().map(Email::as_str),
@@ -133,19 +146,27 @@ impl Accounts {
                 };
                 let event = Event {
                     detail: Some("imported".to_string()),
-                    ..self.event(EventKind::Register, "success", &r.username)
+                    ..self.event(EventKind::Register, actor, &r.username)
                 };
                 (row, event)
             })
             .collect();
-        let template = self.event_for(EventKind::Import, "success");
+        let template = self.event_by(EventKind::Import, actor);
         let summary = |created: usize, skipped: usize| Event {
             detail: Some(format!("{created} imported, {skipped} skipped")),
-            ..template
+            ..template.clone()
+        };
+        // Hashing took a while: the importer must still be an admin.
+        let admit = |facts: &Admission| match facts.actor_role {
+            Some(Role::Admin) => Ok(()),
+            _ => Err(Error::PermissionDenied(
+                "permission denied: your session is no longer an admin's; nothing was imported"
+                    .to_string(),
+            )),
         };
         let inserted = self
             .store
-            .import_users(&rows, skip_existing, by.id, summary)?;
+            .import_accounts(&rows, skip_existing, by.id, &admit, &summary)?;
         let (created, skipped): (Vec<_>, Vec<_>) = plan
             .accounts
             .iter()

@@ -3,14 +3,14 @@
 use super::Context;
 use crate::cli::ConfigCommand;
 use anyhow::Result;
-use authctl::settings::SettingKey;
+use authctl::SettingKey;
 use serde_json::{Map, Value, json};
 
 pub fn run(ctx: &mut Context, command: &ConfigCommand) -> Result<()> {
-    ctx.session()?.require_admin("view or change settings")?;
+    let session = ctx.session()?;
     match command {
         ConfigCommand::List => {
-            let settings = ctx.accounts.settings();
+            let settings = ctx.accounts.settings(&session)?;
             let entries = SettingKey::ALL.map(|k| (k.as_str(), settings.get(k)));
             if ctx.out.is_json() {
                 let object: Map<String, Value> = entries
@@ -26,8 +26,7 @@ pub fn run(ctx: &mut Context, command: &ConfigCommand) -> Result<()> {
             }
         }
         ConfigCommand::Get { key } => {
-            let key = SettingKey::parse(key)?;
-            let value = ctx.accounts.settings().get(key);
+            let value = ctx.accounts.settings(&session)?.get(*key);
             if ctx.out.is_json() {
                 ctx.out
                     .json_value(&json!({ "key": key.as_str(), "value": value }))
@@ -36,9 +35,9 @@ pub fn run(ctx: &mut Context, command: &ConfigCommand) -> Result<()> {
             }
         }
         ConfigCommand::Set { key, value } => {
-            let stored = ctx.accounts.set_setting(key, value)?;
+            let stored = ctx.accounts.set_setting(&session, *key, value)?;
             ctx.out.done(
-                &json!({ "key": key, "value": stored }),
+                &json!({ "key": key.as_str(), "value": stored }),
                 &format!("{key} = {stored}"),
             )
         }

@@ -12,9 +12,7 @@ use std::io::{self, IsTerminal};
 pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
     let session = ctx.session()?;
     let username = target(args.username.as_deref(), &session)?;
-    let own = session.is_for(&username);
-    session.require_self_or_admin(&username, "delete")?;
-    let account = ctx.accounts.account(&username)?;
+    ctx.accounts.ensure_may_delete(&session, &username)?;
     let input = Input::new(args.password_stdin);
     if !args.yes {
         if !io::stdin().is_terminal() {
@@ -36,16 +34,15 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
             .into());
         }
     }
-    if own {
+    if session.is_for(&username) {
         // Deleting yourself needs your password, not just a session.
         let password = input.password("Password: ")?;
         let (checked, code) = check_credentials(ctx, &input, &username, &password)?;
-        ctx.accounts
-            .check_password(checked, code.as_deref().map(|c| c.as_str()))?;
-    }
-    ctx.accounts.delete(&account)?;
-    if own {
+        let code = code.as_deref().map(|c| c.as_str());
+        ctx.accounts.delete_own(&session, checked, code)?;
         ctx.session_file.remove()?;
+    } else {
+        ctx.accounts.delete(&session, &username)?;
     }
     ctx.out.done(
         &json!({ "deleted": username.as_str() }),

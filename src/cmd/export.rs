@@ -32,11 +32,11 @@ impl<'a> ExportedAccount<'a> {
 }
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
-    ctx.session()?.require_admin("export accounts")?;
+    let session = ctx.session()?;
     let out = &ctx.out;
     let mut two_factor = 0;
     match args.format {
-        ExportFormat::Jsonl => ctx.accounts.export(args.with_hashes, |a, hash| {
+        ExportFormat::Jsonl => ctx.accounts.export(&session, args.with_hashes, |a, hash| {
             two_factor += usize::from(a.two_factor);
             out.json_line(&ExportedAccount::new(&a, hash.as_deref()))
         })?,
@@ -47,8 +47,12 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
                 header.push("password_hash");
             }
             let write_err = |e: csv::Error| authctl::Error::io("cannot write output", e.into());
-            csv.write_record(&header).map_err(write_err)?;
-            ctx.accounts.export(args.with_hashes, |a, hash| {
+            let mut header_written = false;
+            ctx.accounts.export(&session, args.with_hashes, |a, hash| {
+                // Written with the first account, so a refusal writes nothing.
+                if !std::mem::replace(&mut header_written, true) {
+                    csv.write_record(&header).map_err(write_err)?;
+                }
                 two_factor += usize::from(a.two_factor);
                 let mut row = vec![
                     a.username.as_str(),
@@ -59,6 +63,9 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
                 row.extend(hash.as_deref());
                 csv.write_record(&row).map_err(write_err)
             })?;
+            if !header_written {
+                csv.write_record(&header).map_err(write_err)?;
+            }
             csv.flush()?;
         }
     }

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
     let session = ctx.session()?;
-    session.require_admin("import accounts")?;
+    ctx.accounts.ensure_may_import(&session)?;
     let parsed = {
         // The file may hold plain-text passwords: wiped once parsed.
         let bytes = read_input(args)?;
@@ -22,7 +22,9 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
         import::parse(format(args.format), text)
     };
     let jobs = args.jobs.map(usize::from);
-    let plan = ctx.accounts.plan_import(parsed, args.skip_existing, jobs)?;
+    let plan = ctx
+        .accounts
+        .plan_import(&session, parsed, args.skip_existing, jobs)?;
     report_lines(ctx, &plan);
     if !plan.refused.is_empty() && !args.skip_invalid {
         return Err(Error::Invalid(format!(

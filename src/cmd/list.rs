@@ -6,7 +6,7 @@ use anyhow::Result;
 use authctl::{AccountFilter, Role};
 
 pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
-    ctx.session()?.require_admin("list accounts")?;
+    let session = ctx.session()?;
     let filter = AccountFilter {
         role: args.role.map(Role::from),
         locked_only: args.locked,
@@ -14,6 +14,7 @@ pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
         limit: args.limit,
     };
     let accounts = &ctx.accounts;
-    ctx.out
-        .accounts(|f| accounts.for_each_account(&filter, |a, live| f((a, live))))
+    ctx.out.accounts(|f| {
+        accounts.list_accounts(&session, &filter, |a, live| f((a, live)))
+    })
 }

@@ -1,17 +1,17 @@
 //! `authctl lock`: lock an account until an admin unlocks it.
 
-use super::{Context, admin_target};
+use super::Context;
 use crate::cli::LockArgs;
 use anyhow::Result;
-use authctl::LockReason;
+use authctl::{LockReason, Username};
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &LockArgs) -> Result<()> {
-    let (session, account) = admin_target(ctx, &args.username, "lock accounts")?;
+    let session = ctx.session()?;
+    let user = Username::parse(&args.username)?;
     let reason = args.reason.as_deref().map(LockReason::parse).transpose()?;
-    let revoked = ctx.accounts.lock(&account, reason.as_ref())?;
-    let user = &account.username;
-    if session.is_for(user) {
+    let revoked = ctx.accounts.lock(&session, &user, reason.as_ref())?;
+    if session.is_for(&user) {
         // Our own session was among those revoked.
         ctx.session_file.remove()?;
     }

@@ -6,9 +6,9 @@ use anyhow::Result;
 use authctl::Username;
 
 pub fn run(ctx: &mut Context, args: &LogArgs) -> Result<()> {
-    ctx.session()?.require_admin("read the audit log")?;
+    let session = ctx.session()?;
     let user = args.user.as_deref().map(Username::parse).transpose()?;
     let accounts = &ctx.accounts;
     ctx.out
-        .events(|f| accounts.for_each_event(user.as_ref(), args.limit, f))
+        .events(|f| accounts.audit_log(&session, user.as_ref(), args.limit, f))
 }

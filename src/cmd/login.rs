@@ -5,8 +5,7 @@ use crate::cli::LoginArgs;
 use crate::exit::UsageError;
 use crate::prompt::Input;
 use anyhow::Result;
-use authctl::Username;
-use authctl::duration::parse_duration;
+use authctl::{Username, parse_duration};
 use authctl::time::rfc3339;
 use serde_json::json;
 
@@ -42,11 +41,11 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
         let _ = ctx.accounts.logout(&new.session, false);
         return Err(e.into());
     }
-    let expires = rfc3339(new.session.expires_at);
+    let expires = rfc3339(new.session.expires_at());
     ctx.out.done(
         &json!({
-            "username": new.session.account.username.as_str(),
-            "role": new.session.account.role.as_str(),
+            "username": new.session.username().as_str(),
+            "role": new.session.account().role.as_str(),
             "expires_at": expires,
         }),
         &format!("logged in as {username} until {expires}"),

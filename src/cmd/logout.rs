@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Context, args: &LogoutArgs) -> Result<()> {
             ctx.accounts.logout(&session, args.all)?;
             ctx.session_file.remove()?;
             let scope = if args.all { "all sessions of " } else { "" };
-            let user = session.account.username;
+            let user = session.username();
             report(
                 ctx,
                 Some(user.as_str()),

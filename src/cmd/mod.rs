@@ -23,13 +23,13 @@ mod verify;
 mod whoami;
 
 use crate::cli::{Cli, Command};
+use crate::fsutil::create_private_dir_all;
 use crate::output::Printer;
+use crate::paths;
 use crate::prompt::Input;
+use crate::session_file::SessionFile;
 use anyhow::{Context as _, Result};
-use authctl::{
-    Account, Accounts, Error, Password, PasswordChecked, Session, SessionFile, Store, Username,
-    paths,
-};
+use authctl::{Accounts, Error, Password, PasswordChecked, Session, Username};
 use zeroize::Zeroizing;
 
 /// What every command that touches accounts needs.
@@ -54,23 +54,29 @@ impl Context {
             Some(dir) => dir.clone(),
             None => paths::default_config_dir()?,
         };
-        let store =
-            Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir_all(dir)?;
+        }
         Ok(Context {
-            accounts: Accounts::open(store)
-                .with_context(|| format!("cannot use database {}", db.display()))?,
+            accounts: Accounts::open(&db)
+                .with_context(|| format!("cannot open database {}", db.display()))?,
             session_file: SessionFile::in_dir(&config_dir),
             out: Printer::new(cli.json),
             db_path: db,
         })
     }
 
-    /// The caller's session, or exit 4 saying why there is none.
+    /// The caller's session, or exit 4 saying why there is none and what
+    /// to do.
     pub fn session(&mut self) -> Result<Session> {
         let token = self.session_file.read()?.ok_or_else(|| {
             Error::NotLoggedIn("you are not logged in; run `authctl login`".to_string())
         })?;
-        Ok(self.accounts.authenticate(&token)?)
+        self.accounts.authenticate(&token).map_err(|e| match e {
+            Error::NotLoggedIn(why) => Error::NotLoggedIn(format!("{why}; run `authctl login`")),
+            other => other,
+        })
+        .map_err(Into::into)
     }
 
     /// The caller's session if there is a usable one. Other failures (a busy
@@ -82,15 +88,6 @@ impl Context {
             Err(e) => Err(e),
         }
     }
-}
-
-/// For an admin-only command on the account `name`: the caller's session
-/// (exit 4 without one, 8 if not an admin) and the account (exit 6).
-pub fn admin_target(ctx: &mut Context, name: &str, action: &str) -> Result<(Session, Account)> {
-    let session = ctx.session()?;
-    session.require_admin(action)?;
-    let account = ctx.accounts.account(&Username::parse(name)?)?;
-    Ok((session, account))
 }
 
 /// Both steps of a password check: the password, then, only for an account
@@ -116,7 +113,7 @@ pub fn check_credentials(
 pub fn target(named: Option<&str>, session: &Session) -> Result<Username> {
     match named {
         Some(name) => Ok(Username::parse(name)?),
-        None => Ok(session.account.username.clone()),
+        None => Ok(session.username().clone()),
     }
 }
 

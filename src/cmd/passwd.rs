@@ -5,7 +5,7 @@ use super::{Context, check_credentials};
 use crate::cli::PasswdArgs;
 use crate::prompt::Input;
 use anyhow::Result;
-use authctl::{Account, Password, PasswordChange, Username};
+use authctl::{Account, Password, Username};
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
@@ -14,46 +14,39 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
     let (target, session) = match &args.username {
         None => {
             let session = ctx.session()?;
-            (session.account.username.clone(), Some(session))
+            (session.username().clone(), Some(session))
         }
         Some(name) => (Username::parse(name)?, ctx.optional_session()?),
     };
-    let admin_reset = session
-        .as_ref()
-        .is_some_and(|s| s.is_admin() && !s.is_for(&target));
     let input = Input::new(args.password_stdin);
-    let (account, new_password) = if admin_reset {
-        let account = ctx.accounts.account(&target)?;
-        let new_password = read_new_password(ctx, &input, &account)?;
-        (account, new_password)
-    } else {
-        let current = input.password("Current password: ")?;
-        let (checked, code) = check_credentials(ctx, &input, &target, &current)?;
-        // The new password is read and checked before the code is spent,
-        // so a rejected one does not burn a recovery code.
-        let new_password = match read_new_password(ctx, &input, checked.account()) {
-            Ok(p) => p,
-            Err(e) => {
-                ctx.accounts.release(checked);
-                return Err(e);
+    match session.as_ref().filter(|s| s.is_admin() && !s.is_for(&target)) {
+        Some(admin) => {
+            let (account, _) = ctx.accounts.account(admin, &target)?;
+            let new_password = read_new_password(ctx, &input, &account)?;
+            ctx.accounts.reset_password(admin, &target, &new_password)?;
+        }
+        None => {
+            let current = input.password("Current password: ")?;
+            let (checked, code) = check_credentials(ctx, &input, &target, &current)?;
+            // The new password is read and checked before the code is
+            // spent, so a rejected one does not burn a recovery code.
+            let new_password = match read_new_password(ctx, &input, checked.account()) {
+                Ok(p) => p,
+                Err(e) => {
+                    ctx.accounts.release(checked);
+                    return Err(e);
+                }
+            };
+            // Every session of the account ends; the caller's own is
+            // replaced by a new one with a new token (ASVS 7.2.4).
+            let code = code.as_deref().map(|c| c.as_str());
+            let rotated =
+                ctx.accounts
+                    .change_password(checked, code, &new_password, session.as_ref())?;
+            if let Some(rotated) = rotated {
+                ctx.session_file.write(&rotated.token)?;
             }
-        };
-        let code = code.as_deref().map(|c| c.as_str());
-        (ctx.accounts.check_password(checked, code)?, new_password)
-    };
-    // Every session of the account ends; the caller's own is replaced by a
-    // new one with a new token (ASVS 7.2.4).
-    let own_session = session.as_ref().filter(|s| s.is_for(&target));
-    let how = if admin_reset {
-        PasswordChange::AdminReset
-    } else {
-        PasswordChange::WithCurrentPassword
-    };
-    if let Some(rotated) = ctx
-        .accounts
-        .set_password(&account, &new_password, how, own_session)?
-    {
-        ctx.session_file.write(&rotated.token)?;
+        }
     }
     ctx.out.done(
         &json!({ "password_changed": target.as_str() }),

@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Context, args: &RegisterArgs) -> Result<()> {
     })?;
     let account = ctx
         .accounts
-        .register_as(&username, &details, &password, role, by.as_ref())?;
+        .register(by.as_ref(), &username, &details, &password, role)?;
     ctx.out.done(
         &AccountJson::new(&account, None),
         &format!(

@@ -4,8 +4,8 @@ use super::{Context, target};
 use crate::cli::{RevokeArgs, SessionsArgs, SessionsCommand};
 use crate::exit::UsageError;
 use anyhow::Result;
-use authctl::Session;
 use authctl::time::rfc3339;
+use authctl::{Session, SessionId};
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &SessionsArgs) -> Result<()> {
@@ -18,9 +18,7 @@ pub fn run(ctx: &mut Context, args: &SessionsArgs) -> Result<()> {
 
 fn list(ctx: &mut Context, session: &Session, named: Option<&str>) -> Result<()> {
     let username = target(named, session)?;
-    session.require_self_or_admin(&username, "list the sessions of")?;
-    let account = ctx.accounts.account(&username)?;
-    let rows = ctx.accounts.sessions_of(&account)?;
+    let rows = ctx.accounts.sessions_of(session, &username)?;
     if ctx.out.is_json() {
         let list: Vec<_> = rows
             .iter()
@@ -31,7 +29,7 @@ fn list(ctx: &mut Context, session: &Session, named: Option<&str>) -> Result<()>
                     "created_at": rfc3339(s.created_at),
                     "expires_at": rfc3339(s.expires_at),
                     "last_used_at": rfc3339(s.last_used_at),
-                    "current": s.id == session.id,
+                    "current": s.id == session.id(),
                 })
             })
             .collect();
@@ -46,7 +44,7 @@ fn list(ctx: &mut Context, session: &Session, named: Option<&str>) -> Result<()>
                 rfc3339(s.created_at),
                 rfc3339(s.expires_at),
                 rfc3339(s.last_used_at),
-                if s.id == session.id { "*" } else { "" }.to_string(),
+                if s.id == session.id() { "*" } else { "" }.to_string(),
             ]
         }),
     )
@@ -58,16 +56,14 @@ fn revoke(ctx: &mut Context, session: &Session, args: &RevokeArgs) -> Result<()>
             return Err(UsageError("--all takes at most one USER".to_string()).into());
         }
         let username = target(args.targets.first().map(String::as_str), session)?;
-        session.require_self_or_admin(&username, "revoke the sessions of")?;
-        let account = ctx.accounts.account(&username)?;
-        let n = ctx.accounts.revoke_all_sessions(&account)?;
+        let n = ctx.accounts.revoke_all_sessions(session, &username)?;
         (n, session.is_for(&username))
     } else {
         let ids = args
             .targets
             .iter()
             .map(|t| {
-                t.parse::<i64>().map_err(|_| {
+                t.parse::<SessionId>().map_err(|_| {
                     UsageError(format!("invalid session id {t:?} (see `authctl sessions`)"))
                 })
             })
@@ -79,7 +75,7 @@ fn revoke(ctx: &mut Context, session: &Session, args: &RevokeArgs) -> Result<()>
             unique
         };
         let revoked = ctx.accounts.revoke_sessions(session, &ids)?;
-        (revoked.len(), ids.contains(&session.id))
+        (revoked.len(), ids.contains(&session.id()))
     };
     if own_current {
         // This process's own token no longer opens anything.

@@ -7,8 +7,6 @@ use anyhow::Result;
 pub fn run(ctx: &mut Context, args: &ShowArgs) -> Result<()> {
     let session = ctx.session()?;
     let username = target(args.username.as_deref(), &session)?;
-    session.require_self_or_admin(&username, "view")?;
-    let account = ctx.accounts.account(&username)?;
-    let sessions = ctx.accounts.active_sessions(&account)?;
+    let (account, sessions) = ctx.accounts.account(&session, &username)?;
     ctx.out.account(&account, sessions)
 }

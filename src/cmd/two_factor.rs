@@ -1,12 +1,12 @@
 //! `authctl 2fa`: turn two-factor login on or off, recovery codes, status,
 //! and an admin's reset.
 
-use super::{Context, admin_target, check_credentials};
+use super::{Context, check_credentials};
 use crate::cli::TwoFactorCommand;
 use crate::prompt::Input;
 use anyhow::Result;
 use authctl::totp::TotpSecret;
-use authctl::{Error, PasswordChecked, Session};
+use authctl::{Error, PasswordChecked, Session, Username};
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -35,8 +35,8 @@ pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
         }
         TwoFactorCommand::Status => {
             let session = ctx.session()?;
-            let on = session.account.two_factor;
-            let left = ctx.accounts.recovery_codes_left(&session.account)?;
+            let on = session.account().two_factor;
+            let left = ctx.accounts.recovery_codes_left(&session)?;
             if ctx.out.is_json() {
                 ctx.out
                     .json_value(&json!({ "two_factor": on, "recovery_codes_left": left }))
@@ -47,18 +47,17 @@ pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
             }
         }
         TwoFactorCommand::Reset { username } => {
-            let (session, account) =
-                admin_target(ctx, username, "reset two-factor authentication")?;
-            if session.is_for(&account.username) {
-                // A session alone must not remove its own second factor.
-                return Err(Error::Invalid(
-                    "to turn off your own two-factor authentication use `authctl 2fa disable`"
-                        .to_string(),
-                )
-                .into());
-            }
-            ctx.accounts.reset_totp(&account)?;
-            let user = &account.username;
+            let session = ctx.session()?;
+            let user = &Username::parse(username)?;
+            ctx.accounts
+                .reset_totp(&session, user)
+                .map_err(|e| match e {
+                    // Refused for the caller's own account: say what does it.
+                    Error::Invalid(why) if session.is_for(user) => {
+                        Error::Invalid(format!("{why}; to turn it off use `authctl 2fa disable`"))
+                    }
+                    other => other,
+                })?;
             ctx.out.done(
                 &json!({ "username": user.as_str(), "two_factor": false }),
                 &format!("two-factor authentication is off for {user}"),
@@ -75,19 +74,19 @@ fn own_credentials(
     let session = ctx.session()?;
     let input = Input::new(password_stdin);
     let password = input.password("Password: ")?;
-    let (checked, code) = check_credentials(ctx, &input, &session.account.username, &password)?;
+    let (checked, code) = check_credentials(ctx, &input, session.username(), &password)?;
     Ok((session, checked, code))
 }
 
 fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
     let session = ctx.session()?;
-    if session.account.two_factor {
-        return Err(Error::Invalid(
-            "two-factor authentication is already on; `authctl 2fa disable` first".to_string(),
-        )
-        .into());
-    }
-    let username = session.account.username.clone();
+    ctx.accounts
+        .ensure_may_enable_totp(&session)
+        .map_err(|e| match e {
+            Error::Invalid(why) => Error::Invalid(format!("{why}; `authctl 2fa disable` first")),
+            other => other,
+        })?;
+    let username = session.username().clone();
     let input = Input::new(password_stdin);
     let password = input.password("Password: ")?;
     let checked = ctx.accounts.check_first_factor(&username, &password)?;
@@ -103,7 +102,7 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
     };
     let codes = ctx
         .accounts
-        .enable_totp(checked, &secret, &code, &session)?;
+        .enable_totp(&session, checked, &secret, &code)?;
     print_recovery_codes(
         ctx,
         &codes,

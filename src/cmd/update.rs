@@ -19,9 +19,9 @@ pub fn run(ctx: &mut Context, args: &UpdateArgs) -> Result<()> {
     }
     let session = ctx.session()?;
     let username = target(args.username.as_deref(), &session)?;
-    session.require_self_or_admin(&username, "update")?;
-    let account = ctx.accounts.account(&username)?;
-    let updated = ctx.accounts.update_details(&account, &email, &name)?;
+    let updated = ctx
+        .accounts
+        .update_details(&session, &username, &email, &name)?;
     ctx.out.done(
         &AccountJson::new(&updated, None),
         &format!("updated {username}"),

@@ -7,12 +7,12 @@ use serde_json::json;
 
 pub fn run(ctx: &mut Context) -> Result<()> {
     let session = ctx.session()?;
-    let account = &session.account;
+    let account = session.account();
     if ctx.out.is_json() {
         ctx.out.json_value(&json!({
             "username": account.username.as_str(),
             "role": account.role.as_str(),
-            "session_expires_at": rfc3339(session.expires_at),
+            "session_expires_at": rfc3339(session.expires_at()),
         }))
     } else {
         ctx.out.line(account.username.as_str())

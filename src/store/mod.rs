@@ -1,202 +1,343 @@
-//! Storage: the only module that speaks SQL. A second backend (PostgreSQL)
-//! would implement the same methods; nothing outside this module sees a
-//! connection, a statement or a row.
+//! The storage contract: what a backend must keep and which changes it must
+//! make atomically. A backend stores and finds; it decides nothing. Who may
+//! act, what a message says, which role is needed: all of that is decided
+//! in `accounts`, which is the only caller.
+//!
+//! Every method that changes something does so in **one write transaction**
+//! that either commits whole or leaves nothing behind, the audit event(s) it
+//! is given included. Where a change depends on what is stored (a count, a
+//! role, a hash), the doc comment says what must be read and judged inside
+//! that same transaction, so that two processes (or two hosts) doing it at
+//! once cannot both act on the same old state. A second backend implements
+//! this trait from these comments; `sqlite` is the reference.
+//!
+//! Callbacks passed in (`admit`, `step`, `check`, `f`) are the library's
+//! rules, called by the store at the point named, inside the transaction.
 
-mod events;
-mod schema;
-mod sessions;
-mod settings;
-mod two_factor;
-mod users;
+mod rows;
+pub(crate) mod sqlite;
 
-use schema::KNOWN_TABLES;
-pub use schema::LATEST_VERSION;
-pub use sessions::{NewSessionRow, SessionRow};
-pub use users::{NewUserRow, PasswordProof, SecondFactorProof};
+pub(crate) use rows::{
+    Admission, NewAccount, NewSessionRow, PasswordProof, SecondFactorProof, StoreError,
+    StoredTotp,
+};
 
-use crate::error::{Error, Result};
-use crate::fsutil::create_private_file;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-use std::path::Path;
-use std::time::Duration;
+use crate::audit::Event;
+use crate::error::Result;
+use crate::lockout::{FailedLogins, Refusal};
+use crate::model::{
+    Account, AccountFilter, AccountId, DetailChange, DisplayName, Email, Role, SessionId, SessionInfo,
+    Username,
+};
+use crate::time::Timestamp;
 
-/// How long a command waits for another process's write lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The result of a store operation.
+pub(crate) type StoreResult<T> = std::result::Result<T, StoreError>;
 
-/// An open authctl database.
-pub struct Store {
-    conn: Connection,
+/// A callback over rows, called once per row in order; an error stops the
+/// walk and is returned.
+pub(crate) type EachRow<'a, T> = &'a mut dyn FnMut(T) -> Result<()>;
+
+/// An account store: every part of the contract below. See the module
+/// documentation for the rules every method follows.
+pub(crate) trait Store:
+    AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows
+{
 }
 
-impl Store {
-    /// Opens (creating if missing, with 0700 parents and a 0600 file) the
-    /// database at `path` and brings its schema up to date. A file that is
-    /// not an authctl database, or whose schema is newer than this build, is
-    /// refused with [`Error::DatabaseUnusable`] before anything is written.
-    ///
-    /// A database that cannot be written (a read-only file or directory) is
-    /// opened read-only instead, so that reads still work; any write then
-    /// fails with [`Error::ReadOnly`].
-    pub fn open(path: &Path) -> Result<Self> {
-        create_private_file(path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let opened = Connection::open_with_flags(path, flags)
-            .map_err(Error::from)
-            .and_then(Self::init);
-        match opened {
-            Err(Error::ReadOnly) => Self::open_read_only(path),
-            other => other,
-        }
-    }
-
-    /// Opens an up-to-date database for reading only: nothing is switched
-    /// or migrated. A WAL database needs its side files to read; in a
-    /// read-only directory where they are gone (the last writer cleaned
-    /// them up, so every change is in the main file) it is opened as
-    /// immutable, which needs none.
-    fn open_read_only(path: &Path) -> Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let conn = if Path::new(&wal).exists() {
-            Connection::open_with_flags(path, flags)?
-        } else {
-            let uri = format!("file:{}?immutable=1", uri_path(path)?);
-            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?
-        };
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        check_is_ours(&conn)?;
-        if schema_version(&conn)? < LATEST_VERSION {
-            // It would need a schema upgrade, which is a write.
-            return Err(Error::ReadOnly);
-        }
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Store { conn })
-    }
-
-    /// Opens a private in-memory database (for tests and tools).
-    pub fn open_in_memory() -> Result<Self> {
-        Self::init(Connection::open_in_memory()?)
-    }
-
-    fn init(mut conn: Connection) -> Result<Self> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        check_is_ours(&conn)?;
-        // WAL lets readers run beside a writer; FULL syncs the WAL on every
-        // commit, so an acknowledged change survives a power cut. WAL is
-        // kept in the file: only the first opener switches it, and several
-        // first openers at once retry (the switch does not wait on a lock).
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            retry_while_busy(|| {
-                conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-                    .map_err(Error::from)
-            })?;
-        }
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Every transaction on this connection, the migrations' included,
-        // takes the write lock at its start (see `Store::write`).
-        conn.set_transaction_behavior(TransactionBehavior::Immediate);
-        migrate(&mut conn)?;
-        Ok(Store { conn })
-    }
-
-    /// Starts a write transaction that takes the write lock at once, so two
-    /// writers queue on the busy timeout instead of failing mid-transaction.
-    fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
-    }
+impl<T> Store for T where
+    T: AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows
+{
 }
 
-/// `path` made safe for a `file:` URI (`%`, `?` and `#` escaped).
-fn uri_path(path: &Path) -> Result<String> {
-    let text = path
-        .to_str()
-        .ok_or_else(|| Error::Internal(format!("database path {} is not UTF-8", path.display())))?;
-    Ok(text
-        .replace('%', "%25")
-        .replace('?', "%3f")
-        .replace('#', "%23"))
+/// Accounts: creating, finding, changing and deleting them.
+pub(crate) trait AccountRows {
+
+    /// The account with this username, if any (usernames are stored
+    /// lowercase and unique).
+    fn find_account(&self, username: &Username) -> StoreResult<Option<Account>>;
+
+    /// The account with this username and its stored password hash.
+    fn find_credentials(&self, username: &Username) -> StoreResult<Option<(Account, String)>>;
+
+    /// Whether any account exists.
+    fn has_accounts(&self) -> StoreResult<bool>;
+
+    /// Calls `f` with each account `filter` selects (role, locked at `now`
+    /// by an admin or until after `now`), in its order, at most its limit,
+    /// with the account's count of live sessions (see
+    /// [`Store::count_live_sessions`]), one row at a time.
+    fn for_each_account(
+        &self,
+        filter: &AccountFilter,
+        now: Timestamp,
+        idle_secs: i64,
+        f: EachRow<'_, (Account, i64)>,
+    ) -> StoreResult<()>;
+
+    /// Calls `f` with every account in username order and its password hash.
+    fn for_each_credential(&self, f: EachRow<'_, (Account, String)>) -> StoreResult<()>;
+
+    /// Creates an account at `event.at`. Inside the write transaction the
+    /// store reads the [`Admission`] facts (whether this is the first
+    /// account, the role of session `by` now, the stored settings) and calls
+    /// `admit`; the account is created with the role `admit` returns, or not
+    /// at all if it fails. So **the first account becomes the admin exactly
+    /// once**: two first registrations at once cannot both see `first`.
+    /// A taken username is [`StoreError::UsernameTaken`].
+    fn insert_account(
+        &mut self,
+        account: &NewAccount<'_>,
+        by: Option<SessionId>,
+        admit: &dyn Fn(&Admission) -> Result<Role>,
+        event: &Event,
+    ) -> StoreResult<Account>;
+
+    /// Creates many accounts in one transaction, all or none, each with its
+    /// own event. `admit` is called first with the [`Admission`] facts for
+    /// session `by` (the importer must still be allowed after the long
+    /// hashing before it). A taken username is skipped (its event not
+    /// written) when `skip_existing`, else the whole import fails with
+    /// [`StoreError::UsernameTaken`]. `summary(created, skipped)` is the
+    /// event written last. Returns, per account, whether it was created.
+    fn import_accounts(
+        &mut self,
+        accounts: &[(NewAccount<'_>, Event)],
+        skip_existing: bool,
+        by: SessionId,
+        admit: &dyn Fn(&Admission) -> Result<()>,
+        summary: &dyn Fn(usize, usize) -> Event,
+    ) -> StoreResult<Vec<bool>>;
+
+    /// Sets the email and name as `email`/`name` say (keep, clear or set)
+    /// and returns the account as it now is.
+    fn update_details(
+        &mut self,
+        id: AccountId,
+        email: &DetailChange<Email>,
+        name: &DetailChange<DisplayName>,
+        event: &Event,
+    ) -> StoreResult<Account>;
+
+    /// Stores a new password hash (changed at `event.at`) and deletes every
+    /// session of the account. With `replacement` (the caller rotating their
+    /// own session) the account must not be locked by an admin
+    /// ([`StoreError::AdminLocked`]), and that session is created in the
+    /// same transaction; its id is returned.
+    fn set_password_hash(
+        &mut self,
+        id: AccountId,
+        password_hash: &str,
+        replacement: Option<NewSessionRow<'_>>,
+        event: &Event,
+    ) -> StoreResult<Option<SessionId>>;
+
+    /// Deletes an account and its sessions and recovery codes (its events
+    /// stay). **The last unlocked admin cannot be deleted**: if the account
+    /// is an admin and no other admin without an admin lock exists, judged
+    /// in the transaction, nothing changes and the result is
+    /// [`StoreError::LastAdmin`].
+    fn delete_account(&mut self, id: AccountId, event: &Event) -> StoreResult<()>;
+
+    /// Gives an account `role`. **The last unlocked admin cannot be
+    /// demoted** (as for [`Store::delete_account`]).
+    fn set_role(&mut self, id: AccountId, role: Role, event: &Event) -> StoreResult<()>;
+
+    /// Locks an account by an admin (at `event.at`, keeping an earlier lock
+    /// time) with `reason`, deletes its sessions and returns how many.
+    /// **The last unlocked admin cannot be locked** (as for
+    /// [`Store::delete_account`]).
+    fn lock_account(
+        &mut self,
+        id: AccountId,
+        reason: Option<&str>,
+        event: &Event,
+    ) -> StoreResult<usize>;
+
+    /// Clears an admin lock, a timed lockout, the failure count and the
+    /// lock count.
+    fn unlock_account(&mut self, id: AccountId, event: &Event) -> StoreResult<()>;
 }
 
-/// Brings the schema up to date. Several processes may open a new database
-/// at once: a migration runs in a transaction that takes the write lock, and
-/// one that lost the race (its look at the version came before another
-/// process's migration committed) finds the work done when it looks again.
-fn migrate(conn: &mut Connection) -> Result<()> {
-    retry_while_busy(|| {
-        let before = schema_version(conn)?;
-        schema::migrations().to_latest(conn).map_err(|e| {
-            if schema_version(conn).is_ok_and(|now| now != before) {
-                // Raced: another process migrated meanwhile; look again.
-                return Error::Busy;
-            }
-            match e {
-                rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-                // A newer authctl migrated it while we were opening it.
-                rusqlite_migration::Error::MigrationDefinition(
-                    rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
-                ) => Error::DatabaseUnusable(format!(
-                    "database schema is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
-                )),
-                other => Error::Internal(format!("schema migration failed: {other}")),
-            }
-        })
-    })
+/// Password checks: counting them for lockout, and recording their outcome.
+pub(crate) trait PasswordChecks {
+
+    /// Starts a password check of an account, **before its hash is
+    /// computed**. Inside the write transaction: reads the account's
+    /// [`FailedLogins`], calls `step` with it, and stores what it returns
+    /// (`Ok`); on `Err` stores nothing and returns the refusal's value. The
+    /// library's `step` counts the check as a failure until a success
+    /// resets it and refuses once `lockout.threshold` checks are
+    /// unresolved, so **at most `lockout.threshold` checks run in
+    /// parallel**, however many processes start one.
+    fn begin_password_check(
+        &mut self,
+        id: AccountId,
+        step: &dyn Fn(FailedLogins) -> std::result::Result<FailedLogins, Refusal>,
+    ) -> StoreResult<Option<Refusal>>;
+
+    /// Takes back the count of a check that was started and abandoned:
+    /// the failure count goes down by one, not below zero. Nothing else.
+    fn release_password_check(&mut self, id: AccountId) -> StoreResult<()>;
+
+    /// Records a failed check (already counted when it began). Inside the
+    /// write transaction: reads [`FailedLogins`], stores `step`'s result
+    /// and writes `failure`. If the result has more locks than before, the
+    /// account's sessions are deleted and `lockout` is written too. Returns
+    /// the stored record.
+    fn record_check_failure(
+        &mut self,
+        id: AccountId,
+        step: &dyn Fn(FailedLogins) -> FailedLogins,
+        failure: &Event,
+        lockout: &Event,
+    ) -> StoreResult<FailedLogins>;
+
+    /// Records a successful check, as described on [`PasswordProof`]: the
+    /// failure record cleared, any upgraded hash stored, the second factor
+    /// spent; or nothing at all and [`StoreError::Stale`] /
+    /// [`StoreError::AdminLocked`].
+    fn record_check_success(&mut self, proof: &PasswordProof<'_>) -> StoreResult<()>;
 }
 
-fn schema_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+/// Sessions: rows holding a token's digest, never the token.
+pub(crate) trait SessionRows {
+
+    /// Opens a session in the transaction that records the check's success
+    /// (`proof`, as for [`Store::record_check_success`]): deletes the session
+    /// whose token digest is `replacing` and the account's expired ones,
+    /// inserts `row` (created and last used at `event.at`), sets the
+    /// account's last login to `event.at` and writes `event`.
+    fn open_session(
+        &mut self,
+        proof: &PasswordProof<'_>,
+        row: NewSessionRow<'_>,
+        replacing: Option<&[u8]>,
+        event: &Event,
+    ) -> StoreResult<SessionId>;
+
+    /// The session with this token digest and its account (expired or not).
+    fn find_session(&self, token_digest: &[u8]) -> StoreResult<Option<(SessionInfo, Account)>>;
+
+    /// Sets a session's last use to `now`. May be called on a read-only
+    /// store, which answers [`StoreError::ReadOnly`](crate::Error::ReadOnly).
+    fn touch_session(&mut self, id: SessionId, now: Timestamp) -> StoreResult<()>;
+
+    /// Deletes one session; one already gone is not an error.
+    fn delete_session(&mut self, id: SessionId, event: &Event) -> StoreResult<()>;
+
+    /// Deletes every session of an account; returns how many there were.
+    fn delete_sessions_of(&mut self, id: AccountId, event: &Event) -> StoreResult<usize>;
+
+    /// Deletes the sessions `ids`, all or none: each must exist and, with
+    /// `owner`, belong to that account, else nothing changes and the result
+    /// is [`StoreError::NoSuchSession`] naming the first that does not
+    /// (another account's session is reported exactly like a missing one).
+    /// `event_for(id, username)` makes each session's event. Returns each
+    /// id with its account's username.
+    fn delete_sessions(
+        &mut self,
+        ids: &[SessionId],
+        owner: Option<AccountId>,
+        event_for: &dyn Fn(SessionId, &str) -> Event,
+    ) -> StoreResult<Vec<(SessionId, String)>>;
+
+    /// An account's live sessions, oldest first: expiring after `now` and
+    /// used less than `idle_secs` before it.
+    fn live_sessions_of(
+        &self,
+        id: AccountId,
+        now: Timestamp,
+        idle_secs: i64,
+    ) -> StoreResult<Vec<SessionInfo>>;
+
+    /// How many live sessions (as for [`Store::live_sessions_of`]) an
+    /// account has.
+    fn count_live_sessions(&self, id: AccountId, now: Timestamp, idle_secs: i64)
+    -> StoreResult<i64>;
 }
 
-/// Runs `f` again while it fails with [`Error::Busy`], for up to the busy
-/// timeout: for the steps of opening a database that SQLite does not make
-/// wait on a lock. Any other failure is final at once.
-fn retry_while_busy<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
-    let started = std::time::Instant::now();
-    loop {
-        match f() {
-            Err(Error::Busy) if started.elapsed() < BUSY_TIMEOUT => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            result => return result,
-        }
-    }
+/// Settings: the values an admin changed from the defaults.
+pub(crate) trait SettingRows {
+
+    /// The stored `(key, value)` settings, by key.
+    fn stored_settings(&self) -> StoreResult<Vec<(String, String)>>;
+
+    /// Stores `key = value`. Inside the write transaction: reads the stored
+    /// settings, applies the change, and calls `check` with the result; a
+    /// failure leaves everything as it was. So two admins changing related
+    /// settings at once cannot together store a combination `check` would
+    /// refuse. Returns the stored settings after the change.
+    fn change_setting(
+        &mut self,
+        key: &str,
+        value: &str,
+        check: &dyn Fn(&[(String, String)]) -> Result<()>,
+        event: &Event,
+    ) -> StoreResult<Vec<(String, String)>>;
 }
 
-/// Refuses a database that is not ours or is newer than this build. Only
-/// reads, so a refused file is left byte-for-byte as it was.
-fn check_is_ours(conn: &Connection) -> Result<()> {
-    // One read transaction, so both looks see the same moment even while
-    // another process creates the schema.
-    let conn = conn.unchecked_transaction()?;
-    let version = schema_version(&conn)?;
-    if version > LATEST_VERSION {
-        return Err(Error::DatabaseUnusable(format!(
-            "database schema version {version} is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
-        )));
-    }
-    let mut stmt = conn.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    )?;
-    let tables = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let foreign = tables.iter().any(|t| !KNOWN_TABLES.contains(&t.as_str()));
-    // A fresh file has no tables at version 0; any migrated one has both.
-    let complete = ["users", "sessions"]
-        .iter()
-        .all(|t| tables.iter().any(|have| have == t));
-    if foreign || (version > 0 && !complete) || (version == 0 && !tables.is_empty()) {
-        return Err(Error::DatabaseUnusable(
-            "this SQLite database is not an authctl database (its tables are not ours)".to_string(),
-        ));
-    }
-    Ok(())
+/// The audit log: append-only, written in the transaction of the change
+/// each event describes.
+pub(crate) trait AuditLog {
+    /// Writes an event that goes with no other change.
+    fn record_event(&mut self, event: &Event) -> StoreResult<()>;
+
+    /// Calls `f` with events newest first (in the order written), only
+    /// those whose actor or target is `user` when given, at most `limit`.
+    fn for_each_event(
+        &self,
+        user: Option<&Username>,
+        limit: Option<u32>,
+        f: EachRow<'_, crate::audit::EventRecord>,
+    ) -> StoreResult<()>;
 }
 
-#[cfg(test)]
-mod tests;
+/// Two-factor login: an account's TOTP secret, its last accepted step, and
+/// its recovery codes (digests only).
+pub(crate) trait TwoFactorRows {
+
+    /// An account's TOTP secret and last accepted step, if it has one.
+    fn totp_of(&self, id: AccountId) -> StoreResult<Option<StoredTotp>>;
+
+    /// Whether the account has an unused recovery code with this digest.
+    fn has_recovery_code(&self, id: AccountId, digest: &[u8]) -> StoreResult<bool>;
+
+    /// How many unused recovery codes an account has.
+    fn count_recovery_codes(&self, id: AccountId) -> StoreResult<i64>;
+
+    /// Turns two-factor login on in the transaction that records the check
+    /// that allowed it (`proof`): stores `secret` with `step` as the last
+    /// step accepted (its first code cannot be replayed) and `digests` as the
+    /// only recovery codes, and deletes every session of the account but
+    /// `keep_session`. If the account has a secret already, nothing changes:
+    /// [`StoreError::TwoFactorAlreadyOn`].
+    fn enable_totp(
+        &mut self,
+        proof: &PasswordProof<'_>,
+        secret: &str,
+        step: i64,
+        digests: &[Vec<u8>],
+        keep_session: SessionId,
+        event: &Event,
+    ) -> StoreResult<()>;
+
+    /// Replaces an account's recovery codes with `digests`, in the
+    /// transaction that records the check that allowed it.
+    fn replace_recovery_codes(
+        &mut self,
+        proof: &PasswordProof<'_>,
+        digests: &[Vec<u8>],
+        event: &Event,
+    ) -> StoreResult<()>;
+
+    /// Turns two-factor login off (secret, last step and recovery codes
+    /// removed): in the transaction that records the owner's check
+    /// (`proof`), or with none for an admin's reset.
+    fn disable_totp(
+        &mut self,
+        id: AccountId,
+        proof: Option<&PasswordProof<'_>>,
+        event: &Event,
+    ) -> StoreResult<()>;
+}

@@ -200,11 +200,56 @@ impl Role {
     }
 }
 
+/// An account's id in the store: stable for the account's life, never
+/// reused while it exists, and meaningless outside its store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct AccountId(pub(crate) i64);
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A session's id: not a secret (the token is), shown by `sessions` and
+/// used to revoke one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct SessionId(pub(crate) i64);
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for SessionId {
+    type Err = std::num::ParseIntError;
+
+    /// A session id as `sessions` shows it (a decimal number).
+    fn from_str(text: &str) -> std::result::Result<Self, Self::Err> {
+        text.parse().map(SessionId)
+    }
+}
+
+/// A stored session, as its owner or an admin may see it (never its token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Its id.
+    pub id: SessionId,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it stops being valid.
+    pub expires_at: Timestamp,
+    /// When it was last used.
+    pub last_used_at: Timestamp,
+}
+
 /// One account as stored, without its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
-    /// Database id; stable for the account's life.
-    pub id: i64,
+    /// The store's id for it.
+    pub(crate) id: AccountId,
     /// The lowercase username.
     pub username: Username,
     /// Display name, if set.

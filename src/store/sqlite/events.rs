@@ -1,8 +1,11 @@
-//! Audit rows. Written inside the transaction of the change they describe.
+//! Audit rows ([`AuditLog`]), written inside the transaction of the change
+//! they describe.
 
-use super::Store;
+use super::SqliteStore;
 use crate::audit::{Event, EventRecord};
 use crate::error::Result;
+use crate::model::Username;
+use crate::store::{AuditLog, StoreResult};
 use rusqlite::{Connection, params};
 
 /// Appends an event using `conn` (normally an open transaction).
@@ -13,7 +16,7 @@ pub(super) fn insert_event(conn: &Connection, e: &Event) -> rusqlite::Result<()>
         params![
             e.at,
             e.kind.as_str(),
-            e.outcome,
+            e.outcome.as_str(),
             e.actor,
             e.target,
             e.os_user,
@@ -23,40 +26,36 @@ pub(super) fn insert_event(conn: &Connection, e: &Event) -> rusqlite::Result<()>
     Ok(())
 }
 
-impl Store {
-    /// Records an event that goes with no other change (a failed login for
-    /// an unknown username).
-    pub fn record_event(&mut self, event: &Event) -> Result<()> {
+impl AuditLog for SqliteStore {
+    fn record_event(&mut self, event: &Event) -> StoreResult<()> {
         let tx = self.write()?;
         insert_event(&tx, event)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Calls `f` with events newest first, optionally only those whose actor
-    /// or target is `user`, at most `limit` of them.
-    pub fn for_each_event(
+    fn for_each_event(
         &self,
-        user: Option<&str>,
+        user: Option<&Username>,
         limit: Option<u32>,
-        mut f: impl FnMut(EventRecord) -> Result<()>,
-    ) -> Result<()> {
+        f: &mut dyn FnMut(EventRecord) -> Result<()>,
+    ) -> StoreResult<()> {
         let mut stmt = self.conn.prepare(
             "SELECT at, event, outcome, actor, target, os_user, detail FROM events
              WHERE ?1 IS NULL OR actor = ?1 OR target = ?1
              ORDER BY id DESC LIMIT ?2",
         )?;
         let limit = limit.map_or(-1, i64::from);
-        let mut rows = stmt.query(params![user, limit])?;
-        while let Some(row) = rows.next()? {
+        let mut found = stmt.query(params![user.map(Username::as_str), limit])?;
+        while let Some(row) = found.next()? {
             f(EventRecord {
-                at: row.get(0)?,
-                event: row.get(1)?,
-                outcome: row.get(2)?,
-                actor: row.get(3)?,
-                target: row.get(4)?,
-                os_user: row.get(5)?,
-                detail: row.get(6)?,
+                at: row.get("at")?,
+                event: row.get("event")?,
+                outcome: row.get("outcome")?,
+                actor: row.get("actor")?,
+                target: row.get("target")?,
+                os_user: row.get("os_user")?,
+                detail: row.get("detail")?,
             })?;
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! Store tests on in-memory and temporary databases.
 
 use super::*;
-use crate::account::{AccountFilter, DetailChange, DisplayName, Email, Role, Username};
+use crate::model::{AccountFilter, DetailChange, DisplayName, Email, Role, Username};
 use crate::audit::{Event, EventKind};
 use crate::settings::{Refusal, SettingKey, Settings};
 use crate::time::Timestamp;

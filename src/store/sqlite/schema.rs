@@ -75,13 +75,13 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
 ];
 
 /// Every table any migration creates; a database with others is not ours.
-pub const KNOWN_TABLES: &[&str] = &["users", "sessions", "events", "settings", "recovery_codes"];
+pub(super) const KNOWN_TABLES: &[&str] = &["users", "sessions", "events", "settings", "recovery_codes"];
 
 /// The schema version this build creates and understands.
-pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+pub(crate) const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The migrations to apply.
-pub fn migrations() -> Migrations<'static> {
+pub(super) fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS)
 }
 

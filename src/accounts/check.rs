@@ -1,0 +1,335 @@
+//! Password checks, the way into every account: counted toward a lockout
+//! before hashing, an unknown name costing what a wrong password costs, a
+//! second factor for accounts that have one, and the success recorded only
+//! if nothing changed meanwhile. `login` and `verify` finish a check.
+
+use super::{Accounts, NewSession, Session};
+use crate::audit::{Event, EventKind, Outcome};
+use crate::error::{Error, Result};
+use crate::lockout::Refusal;
+use crate::model::{Account, Username, escape_for_terminal};
+use crate::password::{self, Password};
+use crate::store::{NewSessionRow, PasswordProof, SecondFactorProof, StoreError};
+use crate::time::rfc3339;
+use crate::token::SessionToken;
+use crate::totp::{self, TotpSecret};
+use std::time::{Duration, Instant};
+
+/// How long a password check waits for the checks already running on the
+/// same account (at the lockout threshold) to end.
+const IN_FLIGHT_WAIT: Duration = Duration::from_secs(20);
+/// How often it looks.
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(20);
+
+/// A password that matched: the hash it matched and, if that hash is
+/// outdated, its replacement.
+pub(super) struct Verified {
+    hash: String,
+    upgraded: Option<String>,
+    second_factor: Option<SecondFactor>,
+}
+
+/// A second factor that was right, to be spent with the success.
+enum SecondFactor {
+    /// An authenticator code for this step.
+    Totp(i64),
+    /// A recovery code with this digest.
+    Recovery(Vec<u8>),
+}
+
+impl Verified {
+    /// What the store needs to record this check's success.
+    pub(super) fn proof<'a>(&'a self, account: &Account) -> PasswordProof<'a> {
+        PasswordProof {
+            account: account.id,
+            verified_hash: &self.hash,
+            upgraded_hash: self.upgraded.as_deref(),
+            second_factor: match &self.second_factor {
+                None => SecondFactorProof::None,
+                Some(SecondFactor::Totp(step)) => SecondFactorProof::Totp(*step),
+                Some(SecondFactor::Recovery(digest)) => SecondFactorProof::Recovery(digest),
+            },
+        }
+    }
+}
+
+/// A password that was right, for an account whose second factor (if it
+/// has one) is still to be checked: pass it, with the code, to the
+/// operation it was checked for ([`Accounts::login`], [`Accounts::verify`],
+/// [`Accounts::change_password`], ...), or give it back with
+/// [`Accounts::release`]. Only [`Accounts::check_first_factor`] makes one.
+pub struct PasswordChecked {
+    pub(super) account: Account,
+    pub(super) verified: Verified,
+}
+
+impl PasswordChecked {
+    /// The account whose password it was.
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    /// Whether the account needs a second factor: ask for a code.
+    pub fn needs_code(&self) -> bool {
+        self.account.two_factor
+    }
+}
+
+impl Accounts {
+    /// Checks a username and password, the first step of every login,
+    /// `verify` and password check: counted toward a lockout before
+    /// hashing; an unknown username costs the same time as a wrong password
+    /// and fails the same way; a locked account is refused without
+    /// checking. The success (with any hash upgrade) is recorded by the
+    /// second step, in the transaction that acts on it.
+    pub fn check_first_factor(
+        &mut self,
+        username: &Username,
+        password: &Password,
+    ) -> Result<PasswordChecked> {
+        let Some((account, hash)) = self.store.find_credentials(username)? else {
+            self.settings.hash.verify_dummy(password);
+            let event = Event {
+                outcome: Outcome::Failure,
+                ..self.event(EventKind::LoginFailed, None, username)
+            };
+            self.store.record_event(&event)?;
+            return Err(Error::AuthenticationFailed);
+        };
+        if let Some(refusal) = self.begin_check(&account)? {
+            let event = Event {
+                outcome: Outcome::Locked,
+                ..self.event(EventKind::LoginFailed, None, username)
+            };
+            self.store.record_event(&event)?;
+            return Err(Error::Locked(match refusal {
+                Refusal::LockedByAdmin => {
+                    format!("account {username} is locked by an administrator")
+                }
+                Refusal::LockedUntil(until) => format!(
+                    "account {username} is locked until {} after too many failed password attempts",
+                    rfc3339(until)
+                ),
+                Refusal::TooManyAttempts => format!(
+                    "account {username} is locked: too many password attempts at once; try again shortly"
+                ),
+            }));
+        }
+        if !password::verify(password, &hash)? {
+            return Err(self.fail_check(&account, None));
+        }
+        // Hashing happens here, before the write transaction takes its lock.
+        let upgraded = match self.settings.hash.is_current(&hash) {
+            true => None,
+            false => Some(self.settings.hash.hash(password)?),
+        };
+        Ok(PasswordChecked {
+            account,
+            verified: Verified {
+                hash,
+                upgraded,
+                second_factor: None,
+            },
+        })
+    }
+
+    /// Refuses a login for a name no account can have (not a valid
+    /// username), exactly as for an unknown user: the same time, the same
+    /// error, and a `login_failed` event naming what was typed (escaped,
+    /// and cut to 64 characters). Returns the error to report.
+    pub fn refuse_login(&mut self, typed: &str, password: &Password) -> Error {
+        self.settings.hash.verify_dummy(password);
+        let shown: String = escape_for_terminal(typed).chars().take(64).collect();
+        let event = Event {
+            target: Some(shown),
+            outcome: Outcome::Failure,
+            ..self.event_by(EventKind::LoginFailed, None)
+        };
+        match self.store.record_event(&event) {
+            Ok(()) => Error::AuthenticationFailed,
+            Err(e) => e.into(),
+        }
+    }
+
+    /// Completes a login: checks the second factor, if any, and opens a
+    /// session of `ttl` for the account. `replacing` is the token the
+    /// caller held before; that session is revoked.
+    pub fn login(
+        &mut self,
+        checked: PasswordChecked,
+        code: Option<&str>,
+        ttl: Duration,
+        replacing: Option<&SessionToken>,
+    ) -> Result<NewSession> {
+        let (account, verified) = self.second_factor(checked, code)?;
+        let username = &account.username;
+        let ttl = self.session_ttl(Some(ttl))?;
+        let token = SessionToken::generate()?;
+        let now = self.now();
+        let expires_at = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
+        let old = replacing.map(SessionToken::digest);
+        let digest = token.digest();
+        let row = NewSessionRow {
+            token_digest: &digest,
+            expires_at,
+        };
+        let event = Event {
+            detail: matches!(verified.second_factor, Some(SecondFactor::Recovery(_)))
+                .then(|| "with a recovery code".to_string()),
+            ..self.event(EventKind::Login, Some(username), username)
+        };
+        let opened = self
+            .store
+            .open_session(&verified.proof(&account), row, old.as_deref(), &event);
+        let id = self.settle(&account, opened)?;
+        Ok(NewSession {
+            token,
+            session: Session {
+                id,
+                account: Account {
+                    last_login_at: Some(now),
+                    ..account
+                },
+                created_at: now,
+                expires_at,
+            },
+        })
+    }
+
+    /// Checks a password (and code) without opening a session (`htpasswd
+    /// -v`): the same lockout, upgrade and audit rules as a login, recorded
+    /// as `password_verified` when it matches.
+    pub fn verify(&mut self, checked: PasswordChecked, code: Option<&str>) -> Result<Account> {
+        let account = self.check_password(checked, code)?;
+        let user = &account.username;
+        let event = self.event(EventKind::PasswordVerified, Some(user), user);
+        self.store.record_event(&event)?;
+        Ok(account)
+    }
+
+    /// The second step of a check that opens nothing: the code, if the
+    /// account needs one, and the success recorded.
+    pub(super) fn check_password(
+        &mut self,
+        checked: PasswordChecked,
+        code: Option<&str>,
+    ) -> Result<Account> {
+        let (account, verified) = self.second_factor(checked, code)?;
+        let recorded = self.store.record_check_success(&verified.proof(&account));
+        self.settle(&account, recorded)?;
+        Ok(account)
+    }
+
+    /// Abandons a check after its first step (the caller stopped before
+    /// the second, say because the new password was refused): its count is
+    /// taken back, and nothing is reset, so abandoning cannot be used to
+    /// clear failures on an account with a second factor.
+    ///
+    /// Best effort: it runs on the way out of a failed command, whose own
+    /// error is the one to report, and a count it fails to take back stops
+    /// blocking the account on its own after a minute.
+    pub fn release(&mut self, checked: PasswordChecked) {
+        let _ = self.store.release_password_check(checked.account.id);
+    }
+
+    /// Counts a password check of `account` as it starts, or says why it
+    /// may not. While as many checks as the threshold are running at once,
+    /// a new one waits for them to end (as for a busy database), up to
+    /// [`IN_FLIGHT_WAIT`]: if they fail the account locks and this one is
+    /// refused; if one succeeds the count resets and this one runs. So
+    /// parallel guesses get no more than the threshold, and parallel right
+    /// passwords all get in.
+    fn begin_check(&mut self, account: &Account) -> Result<Option<Refusal>> {
+        let started = Instant::now();
+        let settings = self.settings;
+        let now = self.now();
+        let step = |before: crate::lockout::FailedLogins| match before.refusal(&settings, now) {
+            Some(refusal) => Err(refusal),
+            None => Ok(before.started(now)),
+        };
+        loop {
+            let refusal = self.store.begin_password_check(account.id, &step)?;
+            if refusal != Some(Refusal::TooManyAttempts) || started.elapsed() >= IN_FLIGHT_WAIT {
+                return Ok(refusal);
+            }
+            std::thread::sleep(IN_FLIGHT_POLL);
+        }
+    }
+
+    /// The outcome of writing a check's success: if the store found the
+    /// check no longer holds (its code was spent by a login at the same
+    /// moment, or 2FA was turned on meanwhile), it is recorded as a failure
+    /// like any other.
+    pub(super) fn settle<T>(
+        &mut self,
+        account: &Account,
+        written: std::result::Result<T, StoreError>,
+    ) -> Result<T> {
+        match written {
+            Err(StoreError::Stale) => Err(self.fail_check(
+                account,
+                Some("code already used, or 2FA turned on meanwhile"),
+            )),
+            other => Ok(other?),
+        }
+    }
+
+    /// Records a failed check of `account` (counted when it began; may
+    /// lock it) and returns the error to report. `detail` says what was
+    /// wrong when it was not the password.
+    fn fail_check(&mut self, account: &Account, detail: Option<&str>) -> Error {
+        let user = &account.username;
+        let failure = Event {
+            detail: detail.map(str::to_string),
+            outcome: Outcome::Failure,
+            ..self.event(EventKind::LoginFailed, None, user)
+        };
+        let lockout = self.event(EventKind::Lockout, None, user);
+        let settings = self.settings;
+        let now = failure.at;
+        let step = |before: crate::lockout::FailedLogins| before.after_failure(&settings, now);
+        match self
+            .store
+            .record_check_failure(account.id, &step, &failure, &lockout)
+        {
+            Ok(_) => Error::AuthenticationFailed,
+            Err(e) => e.into(),
+        }
+    }
+
+    /// The second step of a check: an account with 2FA needs a right,
+    /// unused authenticator code (one step of drift allowed) or one of its
+    /// recovery codes; a wrong, reused or missing one fails like a wrong
+    /// password. Spending it happens with the success.
+    pub(super) fn second_factor(
+        &mut self,
+        checked: PasswordChecked,
+        code: Option<&str>,
+    ) -> Result<(Account, Verified)> {
+        let PasswordChecked {
+            account,
+            mut verified,
+        } = checked;
+        let Some(stored) = self.store.totp_of(account.id)? else {
+            return Ok((account, verified));
+        };
+        let factor = match code.map(str::trim) {
+            Some(code) if totp::is_totp_code(code) => TotpSecret::from_base32(&stored.secret)?
+                .matching_step(code, self.now())
+                .filter(|step| stored.last_step.is_none_or(|last| *step > last))
+                .map(SecondFactor::Totp),
+            Some(code) => {
+                let digest = totp::recovery_digest(code);
+                self.store
+                    .has_recovery_code(account.id, &digest)?
+                    .then_some(SecondFactor::Recovery(digest))
+            }
+            None => None,
+        };
+        let Some(factor) = factor else {
+            return Err(self.fail_check(&account, Some("wrong or reused code")));
+        };
+        verified.second_factor = Some(factor);
+        Ok((account, verified))
+    }
+}

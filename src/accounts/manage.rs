@@ -1,0 +1,204 @@
+//! One account's life after registration: viewing it, changing its details
+//! and password, deleting it. Each is for the account itself or an admin.
+
+use super::{Accounts, NewSession, PasswordChecked, Session};
+use crate::audit::EventKind;
+use crate::error::{Error, Result};
+use crate::model::{Account, DetailChange, DisplayName, Email, Username};
+use crate::password::Password;
+use crate::store::{NewSessionRow, StoreError};
+use crate::token::SessionToken;
+
+/// How a password was changed, as the audit log tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// Whoever changed it gave the current password.
+    WithCurrentPassword,
+    /// An admin set it without the current password.
+    AdminReset,
+}
+
+impl Accounts {
+    /// The account `username`, with its count of live sessions: the
+    /// caller's own, or anyone's for an admin.
+    pub fn account(&self, by: &Session, username: &Username) -> Result<(Account, i64)> {
+        by.require_self_or_admin(username, "view")?;
+        let account = self.find(username)?;
+        let idle = self.settings.session_idle_secs;
+        let live = self
+            .store
+            .count_live_sessions(account.id, self.now(), idle)?;
+        Ok((account, live))
+    }
+
+    /// Changes the email and display name of `username` (the caller's own,
+    /// or anyone's for an admin); returns the account as it now is.
+    pub fn update_details(
+        &mut self,
+        by: &Session,
+        username: &Username,
+        email: &DetailChange<Email>,
+        name: &DetailChange<DisplayName>,
+    ) -> Result<Account> {
+        by.require_self_or_admin(username, "update")?;
+        let account = self.find(username)?;
+        let event = self.event(EventKind::DetailsUpdated, Some(by.username()), username);
+        Ok(self
+            .store
+            .update_details(account.id, email, name, &event)?)
+    }
+
+    /// Changes the password of the account whose current password (and
+    /// code) were just checked, to `new_password` (checked against the
+    /// policy), and revokes every session of the account. When `by` is the
+    /// account's own session, it is replaced by a new one (same expiry)
+    /// whose token is returned; the audit event names `by` as the actor if
+    /// given, else the account.
+    pub fn change_password(
+        &mut self,
+        checked: PasswordChecked,
+        code: Option<&str>,
+        new_password: &Password,
+        by: Option<&Session>,
+    ) -> Result<Option<NewSession>> {
+        let account = &checked.account;
+        if let Err(e) = self.check_new_password(
+            new_password,
+            &account.username,
+            account.email.as_deref(),
+            account.name.as_deref(),
+        ) {
+            self.release(checked);
+            return Err(e);
+        }
+        let account = self.check_password(checked, code)?;
+        let own = by.filter(|s| s.is_for(&account.username));
+        let actor = by.map_or(&account.username, Session::username);
+        self.store_password(&account, new_password, PasswordChange::WithCurrentPassword, actor, own)
+    }
+
+    /// An admin sets the password of another account without knowing the
+    /// current one, and every session of that account ends. An admin's own
+    /// password is changed with [`Accounts::change_password`].
+    pub fn reset_password(
+        &mut self,
+        by: &Session,
+        username: &Username,
+        new_password: &Password,
+    ) -> Result<()> {
+        if by.is_for(username) {
+            return Err(Error::PermissionDenied(
+                "permission denied: your own password is changed with the current password"
+                    .to_string(),
+            ));
+        }
+        by.require_admin("reset another user's password")?;
+        let account = self.find(username)?;
+        self.check_new_password(
+            new_password,
+            username,
+            account.email.as_deref(),
+            account.name.as_deref(),
+        )?;
+        let how = PasswordChange::AdminReset;
+        self.store_password(&account, new_password, how, by.username(), None)?;
+        Ok(())
+    }
+
+    /// Hashes and stores a password that passed the policy, revoking every
+    /// session of the account and rotating `rotate`, the holder's own.
+    fn store_password(
+        &mut self,
+        account: &Account,
+        new_password: &Password,
+        how: PasswordChange,
+        actor: &Username,
+        rotate: Option<&Session>,
+    ) -> Result<Option<NewSession>> {
+        let hash = self.settings.hash.hash(new_password)?;
+        let kind = match how {
+            PasswordChange::WithCurrentPassword => EventKind::PasswordChanged,
+            PasswordChange::AdminReset => EventKind::PasswordReset,
+        };
+        let event = self.event(kind, Some(actor), &account.username);
+        let token = rotate.map(|_| SessionToken::generate()).transpose()?;
+        let digest = token.as_ref().map(SessionToken::digest);
+        let replacement = rotate.zip(digest.as_deref()).map(|(s, d)| NewSessionRow {
+            token_digest: d,
+            expires_at: s.expires_at,
+        });
+        let new_id = self
+            .store
+            .set_password_hash(account.id, &hash, replacement, &event)?;
+        Ok(match (token, new_id, rotate) {
+            (Some(token), Some(id), Some(old)) => Some(NewSession {
+                token,
+                session: Session {
+                    id,
+                    created_at: event.at,
+                    ..old.clone()
+                },
+            }),
+            _ => None,
+        })
+    }
+
+    /// Deletes another account and its sessions, as an admin; the last
+    /// unlocked admin cannot be deleted. The account's audit history is
+    /// kept. Deleting one's own account needs the password:
+    /// [`Accounts::delete_own`].
+    pub fn delete(&mut self, by: &Session, username: &Username) -> Result<()> {
+        if by.is_for(username) {
+            return Err(Error::PermissionDenied(
+                "permission denied: deleting your own account needs your password".to_string(),
+            ));
+        }
+        self.ensure_may_delete(by, username)?;
+        let account = self.find(username)?;
+        self.delete_account(&account, by.username())
+    }
+
+    /// Fails as [`Accounts::delete`] or [`Accounts::delete_own`] would
+    /// before any confirmation is asked for: the caller may not delete
+    /// `username`, or there is no such account.
+    pub fn ensure_may_delete(&self, by: &Session, username: &Username) -> Result<()> {
+        by.require_self_or_admin(username, "delete")?;
+        self.find(username).map(drop)
+    }
+
+    /// Deletes the caller's own account, whose password (and code) were
+    /// just checked; the last unlocked admin cannot be deleted.
+    pub fn delete_own(
+        &mut self,
+        by: &Session,
+        checked: PasswordChecked,
+        code: Option<&str>,
+    ) -> Result<()> {
+        if !by.is_for(&checked.account.username) {
+            self.release(checked);
+            return Err(Error::PermissionDenied(
+                "permission denied: the password checked is not the session's".to_string(),
+            ));
+        }
+        let account = self.check_password(checked, code)?;
+        self.delete_account(&account, by.username())
+    }
+
+    fn delete_account(&mut self, account: &Account, actor: &Username) -> Result<()> {
+        let event = self.event(EventKind::AccountDeleted, Some(actor), &account.username);
+        self.store
+            .delete_account(account.id, &event)
+            .map_err(|e| last_admin(e, "delete"))
+    }
+}
+
+/// The error for a store outcome, saying what could not be done to the
+/// last admin.
+pub(super) fn last_admin(e: StoreError, action: &str) -> Error {
+    match e {
+        StoreError::LastAdmin => Error::Invalid(format!(
+            "cannot {action} the last admin account: make another account an admin first"
+        )),
+        other => other.into(),
+    }
+}

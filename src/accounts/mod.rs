@@ -1,0 +1,143 @@
+//! The account rules in one place. Every operation that acts for someone
+//! takes who is acting (their [`Session`], or the proof of a password check
+//! for the entry points open to anyone), checks what that actor may do,
+//! names them in its audit event, and only then asks the store, which
+//! decides nothing. One file per area:
+//!
+//! - `register`: creating accounts and the password policy;
+//! - `check`: password checks (lockout, second factor, hash upgrades),
+//!   login and verify;
+//! - `session`: sessions, authenticating a token, logout and revocation;
+//! - `manage`: viewing, updating, re-passwording and deleting an account;
+//! - `admin`: roles, locks, settings, the account list and the audit log;
+//! - `two_factor`, `transfer`: 2FA enrolment; import and export.
+
+mod admin;
+mod check;
+mod manage;
+mod register;
+mod session;
+mod transfer;
+mod two_factor;
+
+pub use check::PasswordChecked;
+pub use manage::PasswordChange;
+pub use session::{NewSession, Session};
+pub use transfer::ImportPlan;
+
+use crate::audit::{self, Event, EventKind, Outcome};
+use crate::duration::{as_secs, format_secs};
+use crate::error::{Error, Result};
+use crate::model::Username;
+use crate::settings::Settings;
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+use crate::time::{self, Timestamp};
+use std::path::Path;
+use std::time::Duration;
+
+/// The account service over one store: the library's entry point.
+pub struct Accounts {
+    store: Box<dyn Store>,
+    settings: Settings,
+    clock: fn() -> Timestamp,
+    os_user: String,
+}
+
+impl Accounts {
+    /// Opens the SQLite database at `path` (creating the file, mode 0600,
+    /// if it is missing; its directory must exist) with the settings stored
+    /// in it. A file that is not an authctl database, or whose schema or
+    /// settings this build cannot use, is [`Error::DatabaseUnusable`] and is
+    /// left untouched. A database that cannot be written is opened for
+    /// reading; writes then fail with [`Error::ReadOnly`].
+    pub fn open(path: &Path) -> Result<Accounts> {
+        Accounts::over(Box::new(SqliteStore::open(path)?))
+    }
+
+    /// A private database in memory, gone when dropped: for tests and tools.
+    pub fn open_in_memory() -> Result<Accounts> {
+        Accounts::over(Box::new(SqliteStore::open_in_memory()?))
+    }
+
+    /// The service over `store`, with the settings stored there applied
+    /// over the defaults.
+    fn over(store: Box<dyn Store>) -> Result<Accounts> {
+        // A stored value this build refuses makes the file unusable; a busy
+        // or unreadable database keeps its own kind (and exit code).
+        let settings = Settings::DEFAULT
+            .with_stored(store.stored_settings()?)
+            .map_err(|e| match e {
+                Error::Invalid(reason) => Error::DatabaseUnusable(format!(
+                    "the stored settings are not usable: {reason}"
+                )),
+                other => other,
+            })?;
+        Ok(Accounts {
+            store,
+            settings,
+            clock: time::now,
+            os_user: audit::current_os_user(),
+        })
+    }
+
+    /// Replaces the clock, for this service only (tests of expiry, lockout
+    /// and codes).
+    pub fn with_clock(mut self, clock: fn() -> Timestamp) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces the settings for this service only, refusing any below its
+    /// floor (see [`Settings::validate`]); the stored settings (see
+    /// [`Accounts::set_setting`]) are unchanged, and registration is still
+    /// judged by them.
+    pub fn with_settings(mut self, settings: Settings) -> Result<Self> {
+        self.settings = settings.validate()?;
+        Ok(self)
+    }
+
+    /// The lifetime of a new session: `requested`, or `session.ttl`; at
+    /// most `session.max_ttl`.
+    pub fn session_ttl(&self, requested: Option<Duration>) -> Result<Duration> {
+        let max = self.settings.session_max_ttl_secs;
+        match requested {
+            None => Ok(Duration::from_secs(
+                self.settings.session_ttl_secs.unsigned_abs(),
+            )),
+            Some(ttl) if as_secs(ttl) <= max => Ok(ttl),
+            Some(_) => Err(Error::Invalid(format!(
+                "the longest session is {} (session.max_ttl)",
+                format_secs(max)
+            ))),
+        }
+    }
+
+    fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// A successful event now, by `actor`, on `target`.
+    fn event(&self, kind: EventKind, actor: Option<&Username>, target: &Username) -> Event {
+        Event {
+            target: Some(target.to_string()),
+            ..self.event_by(kind, actor)
+        }
+    }
+
+    /// A successful event now, by `actor`, with no target yet.
+    fn event_by(&self, kind: EventKind, actor: Option<&Username>) -> Event {
+        Event {
+            at: self.now(),
+            kind,
+            outcome: Outcome::Success,
+            actor: actor.map(Username::to_string),
+            target: None,
+            os_user: self.os_user.clone(),
+            detail: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,158 @@
+//! The values that cross the store boundary: rows to write, facts read
+//! inside a transaction for the library to judge, and the store's outcomes.
+
+use crate::error::Error;
+use crate::model::{AccountId, Role, SessionId, Username};
+use crate::time::Timestamp;
+use zeroize::Zeroizing;
+
+/// An account to create.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewAccount<'a> {
+    /// Its username.
+    pub username: &'a Username,
+    /// Display name.
+    pub name: Option<&'a str>,
+    /// Email address.
+    pub email: Option<&'a str>,
+    /// The role asked for (an `admit` callback may decide another).
+    pub role: Role,
+    /// Its password hash (PHC string, or bcrypt for an import).
+    pub password_hash: &'a str,
+}
+
+/// What a store reads inside a write transaction that creates accounts,
+/// for the library's rules to decide on.
+#[derive(Debug, Clone)]
+pub(crate) struct Admission {
+    /// No account exists yet.
+    pub first: bool,
+    /// The role of the acting session's account now: `None` when there is
+    /// no acting session, it no longer exists, or its account is locked by
+    /// an admin.
+    pub actor_role: Option<Role>,
+    /// The stored `(key, value)` settings.
+    pub stored_settings: Vec<(String, String)>,
+}
+
+/// A session to create: the digest of its token and its expiry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewSessionRow<'a> {
+    /// SHA-256 of the token (never the token).
+    pub token_digest: &'a [u8],
+    /// When it expires.
+    pub expires_at: Timestamp,
+}
+
+/// Proof that a password was just checked against `verified_hash`, with
+/// the re-hash to store if that hash is outdated and the second factor
+/// that went with it.
+///
+/// Recording it (in whatever transaction acts on the check) must, in that
+/// transaction, **only if the account still has `verified_hash`**, has no
+/// admin lock, and, with a TOTP step, has no accepted step at or after it,
+/// and, with no second factor, still has no TOTP secret:
+/// set the failure count and lock count to zero, clear the timed lock,
+/// store `upgraded_hash` if given, set the last accepted TOTP step to the
+/// proof's step if given, and delete the recovery code with the proof's
+/// digest if given (which must exist). Otherwise nothing is written and the
+/// result is [`StoreError::AdminLocked`] if an admin locked the account,
+/// else [`StoreError::Stale`]. So **a success or a hash upgrade is recorded
+/// only if the verified hash is unchanged** (a racing reset wins), and **a
+/// TOTP step or a recovery code is spent once**, even by two logins at the
+/// same moment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PasswordProof<'a> {
+    /// The account.
+    pub account: AccountId,
+    /// The stored hash the password matched.
+    pub verified_hash: &'a str,
+    /// The same password hashed with the current parameters, if needed.
+    pub upgraded_hash: Option<&'a str>,
+    /// The second factor given with it.
+    pub second_factor: SecondFactorProof<'a>,
+}
+
+/// The second factor that went with a password.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum SecondFactorProof<'a> {
+    /// None (the account has no second factor, or is enrolling one).
+    #[default]
+    None,
+    /// An authenticator code, right for this time step.
+    Totp(i64),
+    /// A recovery code with this digest, to be used up.
+    Recovery(&'a [u8]),
+}
+
+/// An account's second factor as stored. Its `Debug` hides the secret.
+pub(crate) struct StoredTotp {
+    /// The secret, base32; wiped on drop.
+    pub secret: Zeroizing<String>,
+    /// The last time step accepted.
+    pub last_step: Option<i64>,
+}
+
+impl std::fmt::Debug for StoredTotp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredTotp")
+            .field("secret", &"<redacted>")
+            .field("last_step", &self.last_step)
+            .finish()
+    }
+}
+
+/// How a store operation can end other than in success. The outcomes the
+/// contract names are their own variants, without text: the library says
+/// what they mean to a person.
+#[derive(Debug)]
+pub(crate) enum StoreError {
+    /// The username is taken.
+    UsernameTaken(Username),
+    /// No account has this id (it was deleted meanwhile).
+    NoSuchAccount(AccountId),
+    /// No such session, or not one of the given owner's.
+    NoSuchSession(SessionId),
+    /// The change would leave no admin without an admin lock.
+    LastAdmin,
+    /// The account changed since the check being recorded (its hash, its
+    /// second factor, or the code's step was spent).
+    Stale,
+    /// The account is locked by an admin.
+    AdminLocked,
+    /// Two-factor login is already on for the account.
+    TwoFactorAlreadyOn,
+    /// Anything else: busy, read-only, unusable, a backend failure, or an
+    /// error from a callback of the library's.
+    Failed(Error),
+}
+
+impl From<Error> for StoreError {
+    fn from(e: Error) -> Self {
+        StoreError::Failed(e)
+    }
+}
+
+impl From<StoreError> for Error {
+    /// The meaning of each outcome where the caller had nothing more
+    /// specific to say.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UsernameTaken(name) => Error::UserExists(name.to_string()),
+            StoreError::NoSuchAccount(id) => Error::NoSuchUser(format!("#{id}")),
+            StoreError::NoSuchSession(id) => Error::NoSuchSession(id.to_string()),
+            StoreError::LastAdmin => Error::Invalid(
+                "the last admin account must stay an unlocked admin: make another account an admin first"
+                    .to_string(),
+            ),
+            StoreError::Stale => Error::AuthenticationFailed,
+            StoreError::AdminLocked => {
+                Error::Locked("the account is locked by an administrator".to_string())
+            }
+            StoreError::TwoFactorAlreadyOn => Error::Invalid(
+                "two-factor authentication is already on for this account".to_string(),
+            ),
+            StoreError::Failed(e) => e,
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Two-factor rows ([`TwoFactorRows`]): an account's TOTP secret and last
+//! step, and its recovery-code digests.
+
+use super::SqliteStore;
+use super::checks::apply_success;
+use super::events::insert_event;
+use crate::audit::Event;
+use crate::model::{AccountId, SessionId};
+use crate::store::{PasswordProof, StoreError, StoreResult, StoredTotp, TwoFactorRows};
+use rusqlite::{Connection, OptionalExtension, params};
+use zeroize::Zeroizing;
+
+/// Makes `digests` the account's only recovery codes.
+fn replace_codes(tx: &Connection, id: AccountId, digests: &[Vec<u8>]) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [id])?;
+    for digest in digests {
+        tx.execute(
+            "INSERT INTO recovery_codes (user_id, code_sha256) VALUES (?1, ?2)",
+            params![id, digest],
+        )?;
+    }
+    Ok(())
+}
+
+impl TwoFactorRows for SqliteStore {
+    fn totp_of(&self, id: AccountId) -> StoreResult<Option<StoredTotp>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT totp_secret, totp_last_step FROM users
+                 WHERE id = ?1 AND totp_secret IS NOT NULL",
+                [id],
+                |r| {
+                    Ok(StoredTotp {
+                        secret: Zeroizing::new(r.get("totp_secret")?),
+                        last_step: r.get("totp_last_step")?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn has_recovery_code(&self, id: AccountId, digest: &[u8]) -> StoreResult<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM recovery_codes WHERE user_id = ?1 AND code_sha256 = ?2)",
+            params![id, digest],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn count_recovery_codes(&self, id: AccountId) -> StoreResult<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM recovery_codes WHERE user_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn enable_totp(
+        &mut self,
+        proof: &PasswordProof<'_>,
+        secret: &str,
+        step: i64,
+        digests: &[Vec<u8>],
+        keep_session: SessionId,
+        event: &Event,
+    ) -> StoreResult<()> {
+        let tx = self.write()?;
+        apply_success(&tx, proof)?;
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND id != ?2",
+            params![proof.account, keep_session.0],
+        )?;
+        let changed = tx.execute(
+            "UPDATE users SET totp_secret = ?1, totp_last_step = ?2
+             WHERE id = ?3 AND totp_secret IS NULL",
+            params![secret, step, proof.account],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::TwoFactorAlreadyOn);
+        }
+        replace_codes(&tx, proof.account, digests)?;
+        insert_event(&tx, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn replace_recovery_codes(
+        &mut self,
+        proof: &PasswordProof<'_>,
+        digests: &[Vec<u8>],
+        event: &Event,
+    ) -> StoreResult<()> {
+        let tx = self.write()?;
+        apply_success(&tx, proof)?;
+        replace_codes(&tx, proof.account, digests)?;
+        insert_event(&tx, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn disable_totp(
+        &mut self,
+        id: AccountId,
+        proof: Option<&PasswordProof<'_>>,
+        event: &Event,
+    ) -> StoreResult<()> {
+        let tx = self.write()?;
+        if let Some(proof) = proof {
+            apply_success(&tx, proof)?;
+        }
+        tx.execute(
+            "UPDATE users SET totp_secret = NULL, totp_last_step = NULL WHERE id = ?1",
+            [id],
+        )?;
+        replace_codes(&tx, id, &[])?;
+        insert_event(&tx, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
