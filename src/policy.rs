@@ -3,8 +3,8 @@
 //! no common or breached passwords, nothing built from the account's own
 //! details, and a strength estimate (zxcvbn) of at least 3 out of 4.
 
-use crate::model::Username;
 use crate::error::{Error, Result};
+use crate::model::Username;
 use crate::password::Password;
 use zeroize::Zeroizing;
 use zxcvbn::feedback::Warning;

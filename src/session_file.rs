@@ -1,9 +1,9 @@
 //! The session token file: `session` in the config directory, 0600 in a 0700
 //! directory, written atomically, and refused when others could read it.
 
-use authctl::{Error, Result};
 use crate::fsutil::write_private_atomic;
 use authctl::SessionToken;
+use authctl::{Error, Result};
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;

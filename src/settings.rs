@@ -2,9 +2,9 @@
 //! by the settings an admin stores in the database (`authctl config`), each
 //! validated against its floor.
 
-use crate::model::Role;
 use crate::duration::{as_secs, format_secs, parse_duration};
 use crate::error::{Error, Result};
+use crate::model::Role;
 use crate::password::HashParams;
 use crate::policy::MAX_PASSWORD_CHARS;
 use std::fmt;

@@ -109,7 +109,9 @@ impl Accounts {
             ..self.event_by(EventKind::SettingChanged, Some(by.username()))
         };
         let check = |pairs: &[(String, String)]| {
-            Settings::DEFAULT.with_stored(pairs.iter().cloned()).map(drop)
+            Settings::DEFAULT
+                .with_stored(pairs.iter().cloned())
+                .map(drop)
         };
         let pairs = self
             .store

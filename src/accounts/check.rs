@@ -178,9 +178,9 @@ impl Accounts {
                 .then(|| "with a recovery code".to_string()),
             ..self.event(EventKind::Login, Some(username), username)
         };
-        let opened = self
-            .store
-            .open_session(&verified.proof(&account), row, old.as_deref(), &event);
+        let opened =
+            self.store
+                .open_session(&verified.proof(&account), row, old.as_deref(), &event);
         let id = self.settle(&account, opened)?;
         Ok(NewSession {
             token,

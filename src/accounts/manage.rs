@@ -43,9 +43,7 @@ impl Accounts {
         by.require_self_or_admin(username, "update")?;
         let account = self.find(username)?;
         let event = self.event(EventKind::DetailsUpdated, Some(by.username()), username);
-        Ok(self
-            .store
-            .update_details(account.id, email, name, &event)?)
+        Ok(self.store.update_details(account.id, email, name, &event)?)
     }
 
     /// Changes the password of the account whose current password (and
@@ -74,7 +72,13 @@ impl Accounts {
         let account = self.check_password(checked, code)?;
         let own = by.filter(|s| s.is_for(&account.username));
         let actor = by.map_or(&account.username, Session::username);
-        self.store_password(&account, new_password, PasswordChange::WithCurrentPassword, actor, own)
+        self.store_password(
+            &account,
+            new_password,
+            PasswordChange::WithCurrentPassword,
+            actor,
+            own,
+        )
     }
 
     /// An admin sets the password of another account without knowing the

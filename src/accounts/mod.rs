@@ -68,9 +68,9 @@ impl Accounts {
         let settings = Settings::DEFAULT
             .with_stored(store.stored_settings()?)
             .map_err(|e| match e {
-                Error::Invalid(reason) => Error::DatabaseUnusable(format!(
-                    "the stored settings are not usable: {reason}"
-                )),
+                Error::Invalid(reason) => {
+                    Error::DatabaseUnusable(format!("the stored settings are not usable: {reason}"))
+                }
                 other => other,
             })?;
         Ok(Accounts {

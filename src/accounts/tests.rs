@@ -1,7 +1,7 @@
 //! Account service tests on in-memory databases.
 
 use super::*;
-use crate::model::Details;
+use crate::model::{Account, Details, Role};
 use crate::totp::TotpSecret;
 
 const PW: &str = "violet tractor mangoes sing";
@@ -24,13 +24,24 @@ fn pw_check(a: &mut Accounts, user: &str, pw: &str) -> Result<Account> {
 }
 
 fn service() -> Accounts {
-    Accounts::new(Store::open_in_memory().unwrap_or_else(|e| panic!("{e}")))
+    Accounts::open_in_memory().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Registers `user` as anyone may while registration is open.
+fn register(a: &mut Accounts, user: &str) -> Result<Account> {
+    a.register(
+        None,
+        &name(user),
+        &Details::default(),
+        &PW.into(),
+        Role::User,
+    )
 }
 
 #[test]
 fn register_login_authenticate_logout() -> Result<()> {
     let mut accounts = service();
-    let alice = accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    let alice = register(&mut accounts, "alice")?;
     assert_eq!(alice.role, Role::Admin);
     let new = pw_login(&mut accounts, "alice", PW, Duration::from_secs(60))?;
     let session = accounts.authenticate(&new.token)?;
@@ -47,7 +58,7 @@ fn register_login_authenticate_logout() -> Result<()> {
 #[test]
 fn wrong_password_and_unknown_user_fail_alike() -> Result<()> {
     let mut accounts = service();
-    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    register(&mut accounts, "alice")?;
     let wrong = pw_check(&mut accounts, "alice", PW2);
     let unknown = pw_check(&mut accounts, "nobody", PW);
     assert!(matches!(wrong, Err(Error::AuthenticationFailed)));
@@ -58,16 +69,19 @@ fn wrong_password_and_unknown_user_fail_alike() -> Result<()> {
 #[test]
 fn policy_applies_on_register_and_password_change() -> Result<()> {
     let mut accounts = service();
-    let weak = accounts.register(&name("alice"), &Details::default(), &"password".into());
-    assert!(matches!(weak, Err(Error::Invalid(_))));
-    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
-    let alice = accounts.account(&name("alice"))?;
-    let with_name = accounts.set_password(
-        &alice,
-        &"violet alice mangoes sing".into(),
-        PasswordChange::WithCurrentPassword,
+    let details = Details::default();
+    let weak = accounts.register(
         None,
+        &name("alice"),
+        &details,
+        &"password".into(),
+        Role::User,
     );
+    assert!(matches!(weak, Err(Error::Invalid(_))));
+    register(&mut accounts, "alice")?;
+    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
+    let with_name =
+        accounts.change_password(checked, None, &"violet alice mangoes sing".into(), None);
     assert!(matches!(with_name, Err(Error::Invalid(m)) if m.contains("username")));
     Ok(())
 }
@@ -81,7 +95,7 @@ fn expired_and_idle_sessions_are_refused_with_the_time() -> Result<()> {
         time::now() + 12 * 3600 + 1800
     }
     let mut accounts = service();
-    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    register(&mut accounts, "alice")?;
     let short = pw_login(&mut accounts, "alice", PW, Duration::from_secs(60))?;
     let long = pw_login(&mut accounts, "alice", PW, Duration::from_secs(30 * 86400))?;
     let mut accounts = accounts.with_clock(in_an_hour);
@@ -108,7 +122,7 @@ fn expired_and_idle_sessions_are_refused_with_the_time() -> Result<()> {
 #[test]
 fn lockout_refuses_even_the_right_password_until_it_expires() -> Result<()> {
     let mut accounts = service();
-    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    register(&mut accounts, "alice")?;
     for _ in 0..5 {
         assert!(matches!(
             pw_check(&mut accounts, "alice", PW2),
@@ -127,15 +141,11 @@ fn lockout_refuses_even_the_right_password_until_it_expires() -> Result<()> {
 #[test]
 fn password_change_rotates_the_callers_session() -> Result<()> {
     let mut accounts = service();
-    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    register(&mut accounts, "alice")?;
     let old = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?;
     let session = accounts.authenticate(&old.token)?;
-    let rotated = accounts.set_password(
-        &session.account,
-        &PW2.into(),
-        PasswordChange::WithCurrentPassword,
-        Some(&session),
-    )?;
+    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
+    let rotated = accounts.change_password(checked, None, &PW2.into(), Some(&session))?;
     let Some(rotated) = rotated else {
         panic!("no new session")
     };
@@ -148,8 +158,8 @@ fn password_change_rotates_the_callers_session() -> Result<()> {
 #[test]
 fn permissions_self_or_admin() -> Result<()> {
     let mut accounts = service();
-    accounts.register(&name("root"), &Details::default(), &PW.into())?;
-    accounts.register(&name("bob"), &Details::default(), &PW.into())?;
+    register(&mut accounts, "root")?;
+    register(&mut accounts, "bob")?;
     let ttl = Duration::from_secs(60);
     let bob = pw_login(&mut accounts, "bob", PW, ttl)?.session;
     let root = pw_login(&mut accounts, "root", PW, ttl)?.session;
@@ -179,11 +189,11 @@ fn alice_enrolled_at_t0(
     secret: &TotpSecret,
 ) -> Result<(Accounts, Vec<zeroize::Zeroizing<String>>)> {
     let mut accounts = service().with_clock(at_t0);
-    accounts.register(&name("alice"), &Details::default(), &PW.into())?;
+    register(&mut accounts, "alice")?;
     let session = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?.session;
     let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
     assert!(!checked.needs_code());
-    let codes = accounts.enable_totp(checked, secret, &secret.code_at(T0)?, &session)?;
+    let codes = accounts.enable_totp(&session, checked, secret, &secret.code_at(T0)?)?;
     Ok((accounts, codes))
 }
 

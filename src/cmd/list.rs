@@ -14,7 +14,6 @@ pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
         limit: args.limit,
     };
     let accounts = &ctx.accounts;
-    ctx.out.accounts(|f| {
-        accounts.list_accounts(&session, &filter, |a, live| f((a, live)))
-    })
+    ctx.out
+        .accounts(|f| accounts.list_accounts(&session, &filter, |a, live| f((a, live))))
 }

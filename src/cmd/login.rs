@@ -5,8 +5,8 @@ use crate::cli::LoginArgs;
 use crate::exit::UsageError;
 use crate::prompt::Input;
 use anyhow::Result;
-use authctl::{Username, parse_duration};
 use authctl::time::rfc3339;
+use authctl::{Username, parse_duration};
 use serde_json::json;
 
 pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {

@@ -72,11 +72,15 @@ impl Context {
         let token = self.session_file.read()?.ok_or_else(|| {
             Error::NotLoggedIn("you are not logged in; run `authctl login`".to_string())
         })?;
-        self.accounts.authenticate(&token).map_err(|e| match e {
-            Error::NotLoggedIn(why) => Error::NotLoggedIn(format!("{why}; run `authctl login`")),
-            other => other,
-        })
-        .map_err(Into::into)
+        self.accounts
+            .authenticate(&token)
+            .map_err(|e| match e {
+                Error::NotLoggedIn(why) => {
+                    Error::NotLoggedIn(format!("{why}; run `authctl login`"))
+                }
+                other => other,
+            })
+            .map_err(Into::into)
     }
 
     /// The caller's session if there is a usable one. Other failures (a busy

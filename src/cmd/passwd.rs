@@ -19,7 +19,10 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         Some(name) => (Username::parse(name)?, ctx.optional_session()?),
     };
     let input = Input::new(args.password_stdin);
-    match session.as_ref().filter(|s| s.is_admin() && !s.is_for(&target)) {
+    match session
+        .as_ref()
+        .filter(|s| s.is_admin() && !s.is_for(&target))
+    {
         Some(admin) => {
             let (account, _) = ctx.accounts.account(admin, &target)?;
             let new_password = read_new_password(ctx, &input, &account)?;

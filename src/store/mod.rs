@@ -18,16 +18,15 @@ mod rows;
 pub(crate) mod sqlite;
 
 pub(crate) use rows::{
-    Admission, NewAccount, NewSessionRow, PasswordProof, SecondFactorProof, StoreError,
-    StoredTotp,
+    Admission, NewAccount, NewSessionRow, PasswordProof, SecondFactorProof, StoreError, StoredTotp,
 };
 
 use crate::audit::Event;
 use crate::error::Result;
 use crate::lockout::{FailedLogins, Refusal};
 use crate::model::{
-    Account, AccountFilter, AccountId, DetailChange, DisplayName, Email, Role, SessionId, SessionInfo,
-    Username,
+    Account, AccountFilter, AccountId, DetailChange, DisplayName, Email, Role, SessionId,
+    SessionInfo, Username,
 };
 use crate::time::Timestamp;
 
@@ -52,7 +51,6 @@ impl<T> Store for T where
 
 /// Accounts: creating, finding, changing and deleting them.
 pub(crate) trait AccountRows {
-
     /// The account with this username, if any (usernames are stored
     /// lowercase and unique).
     fn find_account(&self, username: &Username) -> StoreResult<Option<Account>>;
@@ -161,7 +159,6 @@ pub(crate) trait AccountRows {
 
 /// Password checks: counting them for lockout, and recording their outcome.
 pub(crate) trait PasswordChecks {
-
     /// Starts a password check of an account, **before its hash is
     /// computed**. Inside the write transaction: reads the account's
     /// [`FailedLogins`], calls `step` with it, and stores what it returns
@@ -202,7 +199,6 @@ pub(crate) trait PasswordChecks {
 
 /// Sessions: rows holding a token's digest, never the token.
 pub(crate) trait SessionRows {
-
     /// Opens a session in the transaction that records the check's success
     /// (`proof`, as for [`Store::record_check_success`]): deletes the session
     /// whose token digest is `replacing` and the account's expired ones,
@@ -253,13 +249,16 @@ pub(crate) trait SessionRows {
 
     /// How many live sessions (as for [`Store::live_sessions_of`]) an
     /// account has.
-    fn count_live_sessions(&self, id: AccountId, now: Timestamp, idle_secs: i64)
-    -> StoreResult<i64>;
+    fn count_live_sessions(
+        &self,
+        id: AccountId,
+        now: Timestamp,
+        idle_secs: i64,
+    ) -> StoreResult<i64>;
 }
 
 /// Settings: the values an admin changed from the defaults.
 pub(crate) trait SettingRows {
-
     /// The stored `(key, value)` settings, by key.
     fn stored_settings(&self) -> StoreResult<Vec<(String, String)>>;
 
@@ -296,7 +295,6 @@ pub(crate) trait AuditLog {
 /// Two-factor login: an account's TOTP secret, its last accepted step, and
 /// its recovery codes (digests only).
 pub(crate) trait TwoFactorRows {
-
     /// An account's TOTP secret and last accepted step, if it has one.
     fn totp_of(&self, id: AccountId) -> StoreResult<Option<StoredTotp>>;
 

@@ -75,7 +75,8 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
 ];
 
 /// Every table any migration creates; a database with others is not ours.
-pub(super) const KNOWN_TABLES: &[&str] = &["users", "sessions", "events", "settings", "recovery_codes"];
+pub(super) const KNOWN_TABLES: &[&str] =
+    &["users", "sessions", "events", "settings", "recovery_codes"];
 
 /// The schema version this build creates and understands.
 pub(crate) const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

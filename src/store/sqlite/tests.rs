@@ -1,9 +1,15 @@
-//! Store tests on in-memory and temporary databases.
+//! Store tests on in-memory and temporary databases, through the
+//! [`Store`](crate::store::Store) contract.
 
 use super::*;
-use crate::model::{AccountFilter, DetailChange, DisplayName, Email, Role, Username};
-use crate::audit::{Event, EventKind};
-use crate::settings::{Refusal, SettingKey, Settings};
+use crate::audit::{Event, EventKind, Outcome};
+use crate::lockout::{FailedLogins, Refusal};
+use crate::model::{AccountFilter, AccountId, DetailChange, DisplayName, Email, Role, Username};
+use crate::settings::Settings;
+use crate::store::{
+    AccountRows, Admission, AuditLog, NewAccount, NewSessionRow, PasswordChecks, PasswordProof,
+    SecondFactorProof, SessionRows, SettingRows, StoreResult,
+};
 use crate::time::Timestamp;
 
 fn name(s: &str) -> Username {
@@ -14,7 +20,7 @@ fn event(kind: EventKind, at: Timestamp, target: &str) -> Event {
     Event {
         at,
         kind,
-        outcome: "success",
+        outcome: Outcome::Success,
         actor: None,
         target: Some(target.to_string()),
         os_user: "tester".to_string(),
@@ -29,9 +35,9 @@ fn row(digest: &[u8], expires_at: Timestamp) -> NewSessionRow<'_> {
     }
 }
 
-/// A plain user row named `u` with `hash`.
-fn user_row<'a>(u: &'a Username, hash: &'a str) -> NewUserRow<'a> {
-    NewUserRow {
+/// A plain user account named `u` with `hash`.
+fn user_row<'a>(u: &'a Username, hash: &'a str) -> NewAccount<'a> {
+    NewAccount {
         username: u,
         name: None,
         email: None,
@@ -40,13 +46,25 @@ fn user_row<'a>(u: &'a Username, hash: &'a str) -> NewUserRow<'a> {
     }
 }
 
-fn store_with(users: &[&str]) -> Store {
-    let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+/// Creates `account` as the registration rule would: the first is an admin.
+fn insert(store: &mut SqliteStore, account: &NewAccount<'_>, e: &Event) -> StoreResult<()> {
+    let admit = |facts: &Admission| {
+        Ok(if facts.first {
+            Role::Admin
+        } else {
+            account.role
+        })
+    };
+    store.insert_account(account, None, &admit, e).map(drop)
+}
+
+fn store_with(users: &[&str]) -> SqliteStore {
+    let mut store = SqliteStore::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
     for (i, u) in users.iter().enumerate() {
         let at = 1000 + i64::try_from(i).unwrap_or(0);
         let e = event(EventKind::Register, at, u);
-        if let Err(e) = store.insert_user(&user_row(&name(u), FAKE_HASH), None, &e) {
-            panic!("{e}");
+        if let Err(e) = insert(&mut store, &user_row(&name(u), FAKE_HASH), &e) {
+            panic!("{e:?}");
         }
     }
     store
@@ -56,25 +74,67 @@ fn store_with(users: &[&str]) -> Store {
 const FAKE_HASH: &str = "$argon2id$fake";
 
 /// Proof of a password check for account `id` against [`FAKE_HASH`].
-fn proof(id: i64) -> PasswordProof<'static> {
+fn proof(id: AccountId) -> PasswordProof<'static> {
     PasswordProof {
-        user_id: id,
+        account: id,
         verified_hash: FAKE_HASH,
         upgraded_hash: None,
         second_factor: SecondFactorProof::None,
     }
 }
 
-fn id_of(store: &Store, user: &str) -> i64 {
-    match store.find_user(&name(user)) {
+fn id_of(store: &SqliteStore, user: &str) -> AccountId {
+    match store.find_account(&name(user)) {
         Ok(Some(a)) => a.id,
         other => panic!("{user}: {other:?}"),
     }
 }
 
-fn event_names(store: &Store) -> Vec<String> {
+/// Starts a check at `now` as the library does.
+fn begin(
+    store: &mut SqliteStore,
+    id: AccountId,
+    settings: &Settings,
+    now: Timestamp,
+) -> StoreResult<Option<Refusal>> {
+    let step = |f: FailedLogins| match f.refusal(settings, now) {
+        Some(refusal) => Err(refusal),
+        None => Ok(f.started(now)),
+    };
+    store.begin_password_check(id, &step)
+}
+
+/// Records a failed check as the library does.
+fn fail(
+    store: &mut SqliteStore,
+    id: AccountId,
+    settings: &Settings,
+    failure: &Event,
+    lockout: &Event,
+) -> StoreResult<FailedLogins> {
+    let step = |f: FailedLogins| f.after_failure(settings, failure.at);
+    store.record_check_failure(id, &step, failure, lockout)
+}
+
+/// The settings stored, read as the library reads them.
+fn load_settings(store: &SqliteStore) -> Result<Settings> {
+    Settings::DEFAULT.with_stored(store.stored_settings()?)
+}
+
+/// Changes a setting, validated as a whole as the library does.
+fn change_setting(store: &mut SqliteStore, key: &str, value: &str, e: &Event) -> Result<Settings> {
+    let check = |pairs: &[(String, String)]| {
+        Settings::DEFAULT
+            .with_stored(pairs.iter().cloned())
+            .map(drop)
+    };
+    let pairs = store.change_setting(key, value, &check, e)?;
+    Settings::DEFAULT.with_stored(pairs)
+}
+
+fn event_names(store: &SqliteStore) -> Vec<String> {
     let mut names = Vec::new();
-    let collected = store.for_each_event(None, None, |e| {
+    let collected = store.for_each_event(None, None, &mut |e| {
         names.push(format!("{}:{}", e.event, e.target.unwrap_or_default()));
         Ok(())
     });
@@ -86,19 +146,19 @@ fn event_names(store: &Store) -> Vec<String> {
 fn first_user_is_admin_and_names_are_unique() -> Result<()> {
     let mut store = store_with(&["alice", "bob"]);
     assert_eq!(
-        store.find_user(&name("alice"))?.map(|a| a.role),
+        store.find_account(&name("alice"))?.map(|a| a.role),
         Some(Role::Admin)
     );
     assert_eq!(
-        store.find_user(&name("bob"))?.map(|a| a.role),
+        store.find_account(&name("bob"))?.map(|a| a.role),
         Some(Role::User)
     );
-    let dup = store.insert_user(
+    let dup = insert(
+        &mut store,
         &user_row(&name("bob"), "h"),
-        None,
         &event(EventKind::Register, 5, "bob"),
     );
-    assert!(matches!(dup, Err(Error::UserExists(u)) if u == "bob"));
+    assert!(matches!(dup, Err(StoreError::UsernameTaken(u)) if u.as_str() == "bob"));
     assert_eq!(
         event_names(&store),
         ["register:bob", "register:alice"],
@@ -112,21 +172,24 @@ fn password_change_revokes_every_session_and_can_rotate_one() -> Result<()> {
     let mut store = store_with(&["alice"]);
     let alice = id_of(&store, "alice");
     let login = event(EventKind::Login, 10, "alice");
-    store.insert_session(&proof(alice), row(b"digest-one", 100), None, &login)?;
-    store.insert_session(&proof(alice), row(b"digest-two", 100), None, &login)?;
-    assert_eq!(store.count_active_sessions(alice, 50, 1000)?, 2);
+    store.open_session(&proof(alice), row(b"digest-one", 100), None, &login)?;
+    store.open_session(&proof(alice), row(b"digest-two", 100), None, &login)?;
+    assert_eq!(store.count_live_sessions(alice, 50, 1000)?, 2);
     assert_eq!(
-        store.count_active_sessions(alice, 100, 1000)?,
+        store.count_live_sessions(alice, 100, 1000)?,
         0,
         "expired at 100"
     );
     assert_eq!(
-        store.count_active_sessions(alice, 50, 40)?,
+        store.count_live_sessions(alice, 50, 40)?,
         0,
         "last used at 10, idle for 40 seconds by 50"
     );
     let mut listed = Vec::new();
-    store.for_each_user(&AccountFilter::default(), 50, 1000, |account, live| {
+    store.for_each_account(&AccountFilter::default(), 50, 1000, &mut |(
+        account,
+        live,
+    )| {
         listed.push((account.username.to_string(), live));
         Ok(())
     })?;
@@ -139,7 +202,7 @@ fn password_change_revokes_every_session_and_can_rotate_one() -> Result<()> {
     assert!(store.find_session(b"digest-new")?.is_some());
     assert_eq!(
         store
-            .find_user(&name("alice"))?
+            .find_account(&name("alice"))?
             .map(|a| a.password_changed_at),
         Some(20)
     );
@@ -151,12 +214,12 @@ fn replacing_a_session_revokes_the_old_one() -> Result<()> {
     let mut store = store_with(&["alice"]);
     let id = id_of(&store, "alice");
     let login = event(EventKind::Login, 11, "alice");
-    store.insert_session(&proof(id), row(b"old", 100), None, &login)?;
-    store.insert_session(&proof(id), row(b"new", 100), Some(b"old"), &login)?;
+    store.open_session(&proof(id), row(b"old", 100), None, &login)?;
+    store.open_session(&proof(id), row(b"new", 100), Some(b"old"), &login)?;
     assert!(store.find_session(b"old")?.is_none());
     assert!(store.find_session(b"new")?.is_some());
     assert_eq!(
-        store.find_user(&name("alice"))?.map(|a| a.last_login_at),
+        store.find_account(&name("alice"))?.map(|a| a.last_login_at),
         Some(Some(11))
     );
     Ok(())
@@ -166,25 +229,25 @@ fn replacing_a_session_revokes_the_old_one() -> Result<()> {
 fn failures_lock_revoke_sessions_and_success_resets() -> Result<()> {
     let mut store = store_with(&["alice"]);
     let id = id_of(&store, "alice");
-    store.insert_session(
+    store.open_session(
         &proof(id),
         row(b"s", 10_000),
         None,
         &event(EventKind::Login, 1, "alice"),
     )?;
     let settings = Settings::DEFAULT;
-    let fail = event(EventKind::LoginFailed, 100, "alice");
+    let failure = event(EventKind::LoginFailed, 100, "alice");
     let lock = event(EventKind::Lockout, 100, "alice");
     for n in 1..5 {
-        assert_eq!(store.begin_password_check(id, &settings, 100)?, None);
-        let f = store.record_login_failure(id, &settings, &fail, &lock)?;
+        assert_eq!(begin(&mut store, id, &settings, 100)?, None);
+        let f = fail(&mut store, id, &settings, &failure, &lock)?;
         assert_eq!((f.count, f.locked_until), (n, None));
     }
-    assert_eq!(store.begin_password_check(id, &settings, 100)?, None);
-    let f = store.record_login_failure(id, &settings, &fail, &lock)?;
+    assert_eq!(begin(&mut store, id, &settings, 100)?, None);
+    let f = fail(&mut store, id, &settings, &failure, &lock)?;
     assert_eq!(f.locked_until, Some(100 + 900));
     assert_eq!(
-        store.begin_password_check(id, &settings, 200)?,
+        begin(&mut store, id, &settings, 200)?,
         Some(Refusal::LockedUntil(1000))
     );
     assert!(
@@ -196,24 +259,20 @@ fn failures_lock_revoke_sessions_and_success_resets() -> Result<()> {
         upgraded_hash: Some("upgraded"),
         ..proof(id)
     };
-    store.record_login_success(&upgrade)?;
+    store.record_check_success(&upgrade)?;
     let (_, hash) = store
         .find_credentials(&name("alice"))?
         .unwrap_or_else(|| panic!("gone"));
     assert_eq!(hash, "upgraded");
-    assert_eq!(
-        store.begin_password_check(id, &settings, 200)?,
-        None,
-        "unlocked"
-    );
+    assert_eq!(begin(&mut store, id, &settings, 200)?, None, "unlocked");
     // A proof against a hash that has since changed is refused, writes nothing.
     assert!(matches!(
-        store.record_login_success(&upgrade),
-        Err(Error::AuthenticationFailed)
+        store.record_check_success(&upgrade),
+        Err(StoreError::Stale)
     ));
     assert!(matches!(
-        store.insert_session(&upgrade, row(b"t", 10_000), None, &fail),
-        Err(Error::AuthenticationFailed)
+        store.open_session(&upgrade, row(b"t", 10_000), None, &failure),
+        Err(StoreError::Stale)
     ));
     assert!(store.find_session(b"t")?.is_none());
     Ok(())
@@ -223,7 +282,7 @@ fn failures_lock_revoke_sessions_and_success_resets() -> Result<()> {
 fn the_last_admin_cannot_be_deleted_and_history_survives_deletion() -> Result<()> {
     let mut store = store_with(&["root", "bob"]);
     let (root, bob) = (id_of(&store, "root"), id_of(&store, "bob"));
-    store.insert_session(
+    store.open_session(
         &proof(bob),
         row(b"s", 100),
         None,
@@ -231,17 +290,17 @@ fn the_last_admin_cannot_be_deleted_and_history_survives_deletion() -> Result<()
     )?;
     let gone = event(EventKind::AccountDeleted, 2, "root");
     assert!(matches!(
-        store.delete_user(root, &gone),
-        Err(Error::Invalid(_))
+        store.delete_account(root, &gone),
+        Err(StoreError::LastAdmin)
     ));
-    store.delete_user(bob, &event(EventKind::AccountDeleted, 3, "bob"))?;
-    assert!(store.find_user(&name("bob"))?.is_none());
+    store.delete_account(bob, &event(EventKind::AccountDeleted, 3, "bob"))?;
+    assert!(store.find_account(&name("bob"))?.is_none());
     assert!(
         store.find_session(b"s")?.is_none(),
         "sessions go with the account"
     );
     let mut bobs = 0;
-    store.for_each_event(Some("bob"), None, |_| {
+    store.for_each_event(Some(&name("bob")), None, &mut |_| {
         bobs += 1;
         Ok(())
     })?;
@@ -273,7 +332,7 @@ fn update_details_sets_and_clears() -> Result<()> {
 fn event_log_limit_and_filter() -> Result<()> {
     let store = store_with(&["a1", "b2", "c3"]);
     let mut seen = Vec::new();
-    store.for_each_event(None, Some(2), |e| {
+    store.for_each_event(None, Some(2), &mut |e| {
         seen.push(e.target.unwrap_or_default());
         Ok(())
     })?;
@@ -286,22 +345,24 @@ fn foreign_and_newer_databases_are_refused_untouched() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
     let foreign = dir.path().join("foreign.db");
     {
-        let conn = Connection::open(&foreign)?;
-        conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 0;")?;
+        let conn = Connection::open(&foreign).or_fail()?;
+        conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 0;")
+            .or_fail()?;
     }
     let before = std::fs::read(&foreign).map_err(|e| Error::io("read", e))?;
     assert!(matches!(
-        Store::open(&foreign),
+        SqliteStore::open(&foreign),
         Err(Error::DatabaseUnusable(_))
     ));
     assert_eq!(std::fs::read(&foreign).ok(), Some(before));
 
     let newer = dir.path().join("newer.db");
     {
-        let conn = Connection::open(&newer)?;
-        conn.execute_batch(&format!("PRAGMA user_version = {};", LATEST_VERSION + 1))?;
+        let conn = Connection::open(&newer).or_fail()?;
+        conn.execute_batch(&format!("PRAGMA user_version = {};", LATEST_VERSION + 1))
+            .or_fail()?;
     }
-    match Store::open(&newer) {
+    match SqliteStore::open(&newer) {
         Err(Error::DatabaseUnusable(msg)) => {
             assert!(
                 msg.contains(&format!("version {}", LATEST_VERSION + 1)),
@@ -319,12 +380,14 @@ fn reopening_keeps_data_and_schema_version() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
     let path = dir.path().join("users.db");
     let e = event(EventKind::Register, 1, "alice");
-    Store::open(&path)?.insert_user(&user_row(&name("alice"), "h"), None, &e)?;
-    let store = Store::open(&path)?;
-    assert!(store.find_user(&name("alice"))?.is_some());
-    let version: i64 = store
-        .conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    insert(
+        &mut SqliteStore::open(&path)?,
+        &user_row(&name("alice"), "h"),
+        &e,
+    )?;
+    let store = SqliteStore::open(&path)?;
+    assert!(store.find_account(&name("alice"))?.is_some());
+    let version = schema_version(&store.conn)?;
     assert_eq!(version, LATEST_VERSION);
     Ok(())
 }
@@ -333,50 +396,47 @@ fn reopening_keeps_data_and_schema_version() -> Result<()> {
 fn an_admin_lock_refuses_checks_revokes_sessions_and_blocks_a_racing_success() -> Result<()> {
     let mut store = store_with(&["root", "bob"]);
     let bob = id_of(&store, "bob");
-    store.insert_session(
+    store.open_session(
         &proof(bob),
         row(b"t1", 9999),
         None,
         &event(EventKind::Login, 10, "bob"),
     )?;
     // A check that started before the lock...
-    assert_eq!(
-        store.begin_password_check(bob, &Settings::DEFAULT, 20)?,
-        None
-    );
-    let revoked = store.lock_user(
+    assert_eq!(begin(&mut store, bob, &Settings::DEFAULT, 20)?, None);
+    let revoked = store.lock_account(
         bob,
         Some("gone"),
         &event(EventKind::AccountLocked, 21, "bob"),
     )?;
     assert_eq!(revoked, 1);
     // ...cannot open a session once it is locked.
-    let late = store.insert_session(
+    let late = store.open_session(
         &proof(bob),
         row(b"t2", 9999),
         None,
         &event(EventKind::Login, 22, "bob"),
     );
-    assert!(matches!(late, Err(Error::Locked(_))), "{late:?}");
+    assert!(matches!(late, Err(StoreError::AdminLocked)), "{late:?}");
     // Nor can a password change that was under way rotate its session.
     let e = event(EventKind::PasswordChanged, 22, "bob");
     let rotated = store.set_password_hash(bob, "h2", Some(row(b"t3", 9999)), &e);
-    assert!(matches!(rotated, Err(Error::Locked(_))), "{rotated:?}");
+    assert!(
+        matches!(rotated, Err(StoreError::AdminLocked)),
+        "{rotated:?}"
+    );
     assert_eq!(
-        store.begin_password_check(bob, &Settings::DEFAULT, 23)?,
+        begin(&mut store, bob, &Settings::DEFAULT, 23)?,
         Some(Refusal::LockedByAdmin)
     );
-    let account = store.find_user(&name("bob"))?.map(|a| a.admin_lock);
+    let account = store.find_account(&name("bob"))?.map(|a| a.admin_lock);
     assert_eq!(
         account.flatten().and_then(|l| l.reason),
         Some("gone".to_string())
     );
 
-    store.unlock_user(bob, &event(EventKind::AccountUnlocked, 24, "bob"))?;
-    assert_eq!(
-        store.begin_password_check(bob, &Settings::DEFAULT, 25)?,
-        None
-    );
+    store.unlock_account(bob, &event(EventKind::AccountUnlocked, 24, "bob"))?;
+    assert_eq!(begin(&mut store, bob, &Settings::DEFAULT, 25)?, None);
     Ok(())
 }
 
@@ -387,23 +447,23 @@ fn the_last_unlocked_admin_cannot_be_locked_or_demoted() -> Result<()> {
     let e = |at| event(EventKind::RoleChanged, at, "x");
     assert!(matches!(
         store.set_role(root, Role::User, &e(1)),
-        Err(Error::Invalid(_))
+        Err(StoreError::LastAdmin)
     ));
     assert!(matches!(
-        store.lock_user(root, None, &e(2)),
-        Err(Error::Invalid(_))
+        store.lock_account(root, None, &e(2)),
+        Err(StoreError::LastAdmin)
     ));
     store.set_role(ops, Role::Admin, &e(3))?;
-    store.lock_user(ops, None, &e(4))?;
+    store.lock_account(ops, None, &e(4))?;
     // ops is an admin but locked: root is still the last one who can act.
     assert!(matches!(
-        store.delete_user(root, &e(5)),
-        Err(Error::Invalid(_))
+        store.delete_account(root, &e(5)),
+        Err(StoreError::LastAdmin)
     ));
-    store.unlock_user(ops, &e(6))?;
+    store.unlock_account(ops, &e(6))?;
     store.set_role(root, Role::User, &e(7))?;
     assert_eq!(
-        store.find_user(&name("root"))?.map(|a| a.role),
+        store.find_account(&name("root"))?.map(|a| a.role),
         Some(Role::User)
     );
     Ok(())
@@ -414,8 +474,8 @@ fn an_import_is_all_or_nothing_unless_existing_names_are_skipped() -> Result<()>
     let mut store = store_with(&["root", "bob"]);
     let login = event(EventKind::Login, 1, "root");
     let root = id_of(&store, "root");
-    let admin = store.insert_session(&proof(root), row(b"r", 9999), None, &login)?;
-    let bobs = store.insert_session(&proof(id_of(&store, "bob")), row(b"b", 9999), None, &login)?;
+    let admin = store.open_session(&proof(root), row(b"r", 9999), None, &login)?;
+    let bobs = store.open_session(&proof(id_of(&store, "bob")), row(b"b", 9999), None, &login)?;
     let (carol, bob) = (name("carol"), name("bob"));
     let rows = vec![
         (
@@ -428,16 +488,24 @@ fn an_import_is_all_or_nothing_unless_existing_names_are_skipped() -> Result<()>
         detail: Some(format!("{n}/{s}")),
         ..event(EventKind::Import, 5, "")
     };
-    let failed = store.import_users(&rows, false, admin, summary);
-    assert!(matches!(failed, Err(Error::UserExists(u)) if u == "bob"));
-    assert!(store.find_user(&carol)?.is_none(), "carol rolled back");
-    let not_admin = store.import_users(&rows, true, bobs, summary);
-    assert!(matches!(not_admin, Err(Error::PermissionDenied(_))));
+    // The library's rule: the importer must still be an admin.
+    let admit = |facts: &Admission| match facts.actor_role {
+        Some(Role::Admin) => Ok(()),
+        _ => Err(Error::PermissionDenied("not an admin".to_string())),
+    };
+    let failed = store.import_accounts(&rows, false, admin, &admit, &summary);
+    assert!(matches!(failed, Err(StoreError::UsernameTaken(u)) if u.as_str() == "bob"));
+    assert!(store.find_account(&carol)?.is_none(), "carol rolled back");
+    let not_admin = store.import_accounts(&rows, true, bobs, &admit, &summary);
+    assert!(matches!(
+        not_admin,
+        Err(StoreError::Failed(Error::PermissionDenied(_)))
+    ));
     assert_eq!(
-        store.import_users(&rows, true, admin, summary)?,
+        store.import_accounts(&rows, true, admin, &admit, &summary)?,
         [true, false]
     );
-    assert!(store.find_user(&carol)?.is_some());
+    assert!(store.find_account(&carol)?.is_some());
     Ok(())
 }
 
@@ -445,12 +513,12 @@ fn an_import_is_all_or_nothing_unless_existing_names_are_skipped() -> Result<()>
 fn settings_are_stored_validated_as_a_whole_and_reloaded() -> Result<()> {
     let mut store = store_with(&[]);
     let e = event(EventKind::SettingChanged, 1, "");
-    let s = store.change_setting(SettingKey::SessionTtl, "1h", &e)?;
+    let s = change_setting(&mut store, "session.ttl", "1h", &e)?;
     assert_eq!(s.session_ttl_secs, 3600);
-    store.change_setting(SettingKey::SessionMaxTtl, "2h", &e)?;
-    let below = store.change_setting(SettingKey::SessionTtl, "3h", &e);
+    change_setting(&mut store, "session.max_ttl", "2h", &e)?;
+    let below = change_setting(&mut store, "session.ttl", "3h", &e);
     assert!(matches!(below, Err(Error::Invalid(_))));
-    let loaded = store.load_settings()?;
+    let loaded = load_settings(&store)?;
     assert_eq!(
         (loaded.session_ttl_secs, loaded.session_max_ttl_secs),
         (3600, 7200)
@@ -463,7 +531,7 @@ fn a_version_2_database_is_upgraded_in_place_keeping_its_accounts() -> Result<()
     let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
     let path = dir.path().join("users.db");
     {
-        let mut conn = rusqlite::Connection::open(&path)?;
+        let mut conn = rusqlite::Connection::open(&path).or_fail()?;
         rusqlite_migration::Migrations::from_slice(&schema::MIGRATIONS[..2])
             .to_latest(&mut conn)
             .map_err(|e| Error::Internal(e.to_string()))?;
@@ -471,19 +539,18 @@ fn a_version_2_database_is_upgraded_in_place_keeping_its_accounts() -> Result<()
             "INSERT INTO users (username, role, password_hash, created_at, password_changed_at, failed_logins)
              VALUES ('old', 'admin', 'h', 1, 1, 2)",
             [],
-        )?;
+        )
+        .or_fail()?;
     }
-    let store = Store::open(&path)?;
-    let old = store.find_user(&name("old"))?;
+    let store = SqliteStore::open(&path)?;
+    let old = store.find_account(&name("old"))?;
     assert_eq!(
         old.as_ref()
             .map(|a| (a.failed_logins, a.admin_lock.is_none())),
         Some((2, true))
     );
-    assert_eq!(store.load_settings()?, Settings::DEFAULT);
-    let version: i64 = store
-        .conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    assert_eq!(load_settings(&store)?, Settings::DEFAULT);
+    let version = schema_version(&store.conn)?;
     assert_eq!(version, LATEST_VERSION);
     Ok(())
 }
