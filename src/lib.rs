@@ -63,3 +63,14 @@ pub use model::{
 pub use password::{HashParams, Password};
 pub use settings::{Registration, SettingKey, SettingValue, Settings};
 pub use token::SessionToken;
+
+#[cfg(test)]
+mod properties;
+
+/// Parsers that are not public, for the fuzz targets under `fuzz/` only
+/// (cargo-fuzz builds with `--cfg fuzzing`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::totp::{is_totp_code, recovery_digest};
+}

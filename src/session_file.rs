@@ -66,7 +66,7 @@ impl SessionFile {
         let text = self
             .contents()
             .map_err(|e| unusable(format!("cannot be read ({e})")))?;
-        parse(&text)
+        SessionToken::parse_stored(&text)
             .map(Some)
             .ok_or_else(|| unusable("does not contain a valid session token".to_string()))
     }
@@ -82,7 +82,7 @@ impl SessionFile {
         if !meta.file_type().is_file() || meta.len() > MAX_FILE_BYTES {
             return None;
         }
-        parse(&self.contents().ok()?)
+        SessionToken::parse_stored(&self.contents().ok()?)
     }
 
     fn contents(&self) -> io::Result<Zeroizing<String>> {
@@ -112,10 +112,4 @@ impl SessionFile {
             )),
         }
     }
-}
-
-/// The token in a session file's `contents`: one token, optionally
-/// followed by line endings; `None` for anything else.
-pub fn parse(contents: &str) -> Option<SessionToken> {
-    SessionToken::parse(contents.trim_end_matches(['\n', '\r']))
 }

@@ -26,7 +26,13 @@ impl SessionToken {
         Ok(SessionToken(text))
     }
 
-    /// Reads a token from text (a session file's contents, trimmed).
+    /// Reads a token from text as it is kept (in a file, say): the token,
+    /// optionally followed by line endings; `None` for anything else.
+    pub fn parse_stored(text: &str) -> Option<Self> {
+        Self::parse(text.trim_end_matches(['\n', '\r']))
+    }
+
+    /// Reads a token from exactly its text form.
     pub fn parse(text: &str) -> Option<Self> {
         let well_formed = text.len() == TOKEN_BYTES * 2
             && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));

@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {
-    if let Ok(d) = authctl::duration::parse_duration(input) {
+    if let Ok(d) = authctl::parse_duration(input) {
         assert!(d.as_secs() >= 1);
     }
 });

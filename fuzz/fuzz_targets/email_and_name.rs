@@ -1,6 +1,6 @@
 //! Emails and display names, and escaping anything for the terminal.
 #![no_main]
-use authctl::account::{escape_for_terminal, is_unsafe_char};
+use authctl::{escape_for_terminal, is_unsafe_char};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|input: &[u8]| {
     if let Some(token) = std::str::from_utf8(input)
         .ok()
-        .and_then(authctl::session_file::parse)
+        .and_then(authctl::SessionToken::parse_stored)
     {
         assert_eq!(token.expose().len(), 64);
     }

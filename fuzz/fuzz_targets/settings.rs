@@ -1,7 +1,7 @@
 //! `config set KEY VALUE` values, and settings read back from a database.
 #![no_main]
 use authctl::Settings;
-use authctl::settings::SettingKey;
+use authctl::SettingKey;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (u8, &str)| {

@@ -1,7 +1,8 @@
 //! What a user types at "Authentication code: ": a TOTP code or a
 //! recovery code.
 #![no_main]
-use authctl::totp::{TotpSecret, is_totp_code, recovery_digest};
+use authctl::fuzzing::{is_totp_code, recovery_digest};
+use authctl::totp::TotpSecret;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {

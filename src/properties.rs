@@ -1,13 +1,14 @@
 //! Property tests for every parser of untrusted text: whatever the input,
 //! no panic, and what is accepted keeps its promises. (The same parsers
-//! are fuzz targets under `fuzz/`.)
+//! are fuzz targets under `fuzz/`.) Inside the crate, so the parsers that
+//! are not public are tested too.
 
-use authctl::account::{escape_for_terminal, is_unsafe_char};
-use authctl::duration::{format_secs, parse_duration};
-use authctl::import::{ImportFormat, parse};
-use authctl::settings::SettingKey;
-use authctl::totp::{TotpSecret, is_totp_code, recovery_digest};
-use authctl::{DisplayName, Email, Settings, Username, session_file};
+use crate::duration::{format_secs, parse_duration};
+use crate::import::{ImportFormat, parse};
+use crate::model::{escape_for_terminal, is_unsafe_char};
+use crate::settings::SettingKey;
+use crate::totp::{TotpSecret, is_totp_code, recovery_digest};
+use crate::{DisplayName, Email, SessionToken, Settings, Username};
 use proptest::prelude::*;
 
 proptest! {
@@ -62,13 +63,13 @@ proptest! {
         token in "[0-9a-f]{64}",
         ending in "(\r?\n){0,2}|\\PC{1,3}",
     ) {
-        if let Some(parsed) = session_file::parse(&input) {
+        if let Some(parsed) = SessionToken::parse_stored(&input) {
             prop_assert_eq!(parsed.expose(), input.trim_end_matches(['\n', '\r']));
         }
         // A real token with what an editor might leave after it: only line
         // endings are tolerated.
         let contents = format!("{token}{ending}");
-        let parsed = session_file::parse(&contents);
+        let parsed = SessionToken::parse_stored(&contents);
         let only_line_endings = ending.chars().all(|c| c == '\n' || c == '\r');
         prop_assert_eq!(parsed.is_some(), only_line_endings, "{:?}", contents);
     }
