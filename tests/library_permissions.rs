@@ -1,0 +1,234 @@
+//! The library enforces who may do what, without the binary: every admin
+//! operation called through the public API with a plain user's session is
+//! refused, and the database is then exactly as it was (every row of every
+//! table, the audit log included).
+
+use authctl::import::{self, ImportFormat};
+use authctl::totp::TotpSecret;
+use authctl::{
+    AccountFilter, Accounts, DetailChange, Details, Email, Error, ImportPlan, Role, Session,
+    SessionId, SettingKey, Username,
+};
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Duration;
+
+const PW: &str = "violet tractor mangoes sing";
+const NEW_PW: &str = "Tr0mbone-Galaxy-Pickle";
+
+fn name(s: &str) -> Username {
+    Username::parse(s).expect("valid username")
+}
+
+/// Logs `user` in and returns the session.
+fn login(accounts: &mut Accounts, user: &str) -> Session {
+    let checked = accounts
+        .check_first_factor(&name(user), &PW.into())
+        .expect("right password");
+    accounts
+        .login(checked, None, Duration::from_secs(3600), None)
+        .expect("login")
+        .session
+}
+
+/// Every row of every table, as text, in a stable order.
+fn snapshot(db: &Path) -> Vec<String> {
+    let conn = Connection::open(db).expect("open");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("tables");
+    let mut rows = Vec::new();
+    for table in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .expect("select");
+        let columns = stmt.column_count();
+        let mut found = stmt.query([]).expect("query");
+        while let Some(row) = found.next().expect("row") {
+            let values: Vec<String> = (0..columns)
+                .map(|i| format!("{:?}", row.get_ref(i).expect("value")))
+                .collect();
+            rows.push(format!("{table}: {}", values.join(" | ")));
+        }
+    }
+    rows
+}
+
+/// root (admin, logged in), bob (a user, logged in) and carol (a user with
+/// a timed lockout); returns bob's session and root's session id.
+fn setup(db: &Path) -> (Accounts, Session, SessionId) {
+    let mut accounts = Accounts::open(db).expect("open");
+    for user in ["root", "bob", "carol"] {
+        let d = Details::default();
+        accounts
+            .register(None, &name(user), &d, &PW.into(), Role::User)
+            .expect("register");
+    }
+    let root = login(&mut accounts, "root");
+    let bob = login(&mut accounts, "bob");
+    for _ in 0..5 {
+        let wrong = accounts.check_first_factor(&name("carol"), &NEW_PW.into());
+        assert!(matches!(wrong, Err(Error::AuthenticationFailed)));
+    }
+    (accounts, bob, root.id())
+}
+
+fn denied<T: std::fmt::Debug>(what: &str, result: authctl::Result<T>) {
+    assert!(
+        matches!(result, Err(Error::PermissionDenied(_))),
+        "{what}: expected permission denied, got {result:?}"
+    );
+}
+
+#[test]
+fn a_plain_user_session_can_do_no_admin_operation_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("users.db");
+    let (mut a, bob, root_session) = setup(&db);
+    let before = snapshot(&db);
+    let (root, carol) = (name("root"), name("carol"));
+
+    denied(
+        "promote self",
+        a.set_role(&bob, bob.username(), Role::Admin),
+    );
+    denied("demote root", a.set_role(&bob, &root, Role::User));
+    denied("lock", a.lock(&bob, &root, None));
+    denied("unlock", a.unlock(&bob, &carol));
+    denied("delete", a.delete(&bob, &root));
+    denied("may delete", a.ensure_may_delete(&bob, &root));
+    denied(
+        "reset password",
+        a.reset_password(&bob, &root, &NEW_PW.into()),
+    );
+    denied("view settings", a.settings(&bob).map(drop));
+    denied(
+        "change a setting",
+        a.set_setting(&bob, SettingKey::Registration, "open"),
+    );
+    denied("revoke all of root's", a.revoke_all_sessions(&bob, &root));
+    denied("list root's sessions", a.sessions_of(&bob, &root));
+    denied("view root", a.account(&bob, &root));
+    let email = DetailChange::Set(Email::parse("x@example.org").expect("email"));
+    denied(
+        "update root",
+        a.update_details(&bob, &root, &email, &DetailChange::Keep),
+    );
+    denied(
+        "list",
+        a.list_accounts(&bob, &AccountFilter::default(), |_, _| Ok(())),
+    );
+    denied("audit log", a.audit_log(&bob, None, None, |_| Ok(())));
+    denied("export", a.export(&bob, true, |_, _| Ok(())));
+    denied("may import", a.ensure_may_import(&bob));
+    let parsed = import::parse(ImportFormat::Htpasswd, "");
+    denied("plan import", a.plan_import(&bob, parsed, false, Some(1)));
+    let plan = ImportPlan::default();
+    denied("import", a.import(&bob, &plan, false, Some(1), &|| {}));
+    denied("reset 2FA", a.reset_totp(&bob, &root));
+    denied(
+        "register an admin",
+        a.register(
+            Some(&bob),
+            &name("mallory"),
+            &Details::default(),
+            &PW.into(),
+            Role::Admin,
+        ),
+    );
+    // Another account's session is reported as missing, like one that
+    // does not exist.
+    let revoked = a.revoke_sessions(&bob, &[root_session]);
+    assert!(
+        matches!(revoked, Err(Error::NoSuchSession(_))),
+        "{revoked:?}"
+    );
+
+    assert_eq!(
+        snapshot(&db),
+        before,
+        "a refused operation changed the database"
+    );
+}
+
+#[test]
+fn a_password_checked_for_one_account_does_not_act_for_another_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("users.db");
+    let (mut a, bob, _) = setup(&db);
+    let root = name("root");
+    let events = |db: &Path| {
+        snapshot(db)
+            .iter()
+            .filter(|r| r.starts_with("events"))
+            .count()
+    };
+    let before = events(&db);
+    let checked = a
+        .check_first_factor(&root, &PW.into())
+        .expect("root's password");
+    let secret = TotpSecret::generate().expect("secret");
+    denied(
+        "enable 2FA for another",
+        a.enable_totp(&bob, checked, &secret, "000000"),
+    );
+    let checked = a
+        .check_first_factor(&root, &PW.into())
+        .expect("root's password");
+    denied("delete another as own", a.delete_own(&bob, checked, None));
+    // Both checks were given back: nothing counted, nothing logged, root
+    // still there without 2FA.
+    let as_root = login(&mut a, "root");
+    let (account, _) = a.account(&as_root, &root).expect("root");
+    assert_eq!((account.failed_logins, account.two_factor), (0, false));
+    assert_eq!(events(&db), before + 1, "only the login above");
+}
+
+#[test]
+fn closed_registration_is_enforced_by_the_library() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("users.db");
+    let (mut a, bob, _) = setup(&db);
+    let root = login(&mut a, "root");
+    a.set_setting(&root, SettingKey::Registration, "admin")
+        .expect("admin changes a setting");
+    let before = snapshot(&db);
+    let d = Details::default();
+    let anyone = a.register(None, &name("dave"), &d, &PW.into(), Role::User);
+    assert!(matches!(anyone, Err(Error::NotLoggedIn(_))), "{anyone:?}");
+    denied(
+        "a user registers",
+        a.register(Some(&bob), &name("dave"), &d, &PW.into(), Role::User),
+    );
+    assert_eq!(snapshot(&db), before);
+    a.register(Some(&root), &name("dave"), &d, &PW.into(), Role::User)
+        .expect("an admin registers");
+}
+
+#[test]
+fn admin_operations_name_the_admin_in_the_audit_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("users.db");
+    let (mut a, _, _) = setup(&db);
+    let root = login(&mut a, "root");
+    a.lock(&root, &name("bob"), None).expect("lock");
+    a.unlock(&root, &name("bob")).expect("unlock");
+    let mut seen = Vec::new();
+    a.audit_log(&root, None, Some(2), |e| {
+        seen.push((e.event, e.actor, e.target));
+        Ok(())
+    })
+    .expect("log");
+    let root_bob = |event: &str| {
+        (
+            event.to_string(),
+            Some("root".to_string()),
+            Some("bob".to_string()),
+        )
+    };
+    assert_eq!(
+        seen,
+        [root_bob("account_unlocked"), root_bob("account_locked")]
+    );
+}
