@@ -7,7 +7,7 @@
 //! if the unknown/wrong ratio leaves 0.9..1.1 or the policy check takes
 //! 100 ms or more.
 
-use authctl::{Accounts, Details, HashParams, Password, Settings, Store, Username};
+use authctl::{Accounts, Details, HashParams, Password, Role, Settings, Username};
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -44,10 +44,10 @@ fn run() -> authctl::Result<bool> {
         lockout_threshold: 100,
         ..Settings::DEFAULT
     };
-    let mut accounts = Accounts::new(Store::open_in_memory()?).with_settings(settings)?;
+    let mut accounts = Accounts::open_in_memory()?.with_settings(settings)?;
     let alice = Username::parse("alice")?;
     let nobody = Username::parse("nobody")?;
-    accounts.register(&alice, &Details::default(), &right)?;
+    accounts.register(None, &alice, &Details::default(), &right, Role::User)?;
     // Alternating, so that drift in the machine's speed hits both alike.
     let (mut wrong_times, mut unknown_times) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {

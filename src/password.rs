@@ -123,9 +123,9 @@ impl HashParams {
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
-    /// Hashes a password with a fresh random salt into a PHC string. (For
-    /// one hash: its memory comes zeroed from the OS, untouched until
-    /// used. Many hashes share one block through [`HashParams::hasher`].)
+    /// Hashes a password with a fresh random salt into a PHC string. (Many
+    /// hashes in a row, as in an import, share one block of memory inside
+    /// the library instead.)
     pub fn hash(self, password: &Password) -> Result<String> {
         let hash = self
             .argon2()?
@@ -135,7 +135,7 @@ impl HashParams {
     }
 
     /// A [`Hasher`] for many passwords with these parameters.
-    pub fn hasher(self) -> Result<Hasher> {
+    pub(crate) fn hasher(self) -> Result<Hasher> {
         let argon2 = self.argon2()?;
         let blocks = argon2.params().block_count();
         let mut memory = Vec::new();
@@ -152,7 +152,7 @@ impl HashParams {
     /// Whether a stored hash was made with exactly these parameters (Argon2id,
     /// version 19, same m, t and p). Anything else is re-hashed at the next
     /// successful password check.
-    pub fn is_current(self, stored: &str) -> bool {
+    pub(crate) fn is_current(self, stored: &str) -> bool {
         let Ok(parsed) = PasswordHash::new(stored) else {
             return false;
         };
@@ -169,7 +169,7 @@ impl HashParams {
     /// Spends the same time as verifying a password against a hash made with
     /// these parameters, and always fails. Used for unknown usernames so that
     /// their response time does not reveal that the account does not exist.
-    pub fn verify_dummy(self, password: &Password) {
+    pub(crate) fn verify_dummy(self, password: &Password) {
         // A fixed salt and output: the result is never compared to anything real.
         let dummy = format!(
             "$argon2id$v=19$m={},t={},p={}$ZHVtbXlzYWx0ZHVtbXlzYWx0$ZHVtbXloYXNoZHVtbXloYXNoZHVtbXloYXNoMDAwMA",
@@ -193,7 +193,7 @@ fn is_bcrypt(hash: &str) -> bool {
 /// Argon2id PHC string or a bcrypt hash. Anything else is refused with the
 /// reason: weak formats (Apache MD5, unsalted SHA-1, MD5-crypt, crypt DES),
 /// formats we cannot verify, or a plain-text password.
-pub fn check_importable_hash(hash: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_importable_hash(hash: &str) -> std::result::Result<(), String> {
     if hash.starts_with("$argon2id$") {
         let params = PasswordHash::new(hash)
             .map_err(|e| e.to_string())
@@ -241,7 +241,7 @@ pub fn check_importable_hash(hash: &str) -> std::result::Result<(), String> {
 /// for every hash costs about a fifth of its time in the kernel, and that
 /// kernel work serialises threads hashing side by side (an import). The
 /// memory is wiped when the hasher is dropped.
-pub struct Hasher {
+pub(crate) struct Hasher {
     argon2: Argon2<'static>,
     memory: Vec<Block>,
 }
@@ -283,7 +283,7 @@ impl Drop for Hasher {
 /// Checks a password against a stored hash: an Argon2id PHC string (using
 /// the parameters it records) or an imported bcrypt hash. `Ok(false)` means
 /// the password is wrong.
-pub fn verify(password: &Password, stored: &str) -> Result<bool> {
+pub(crate) fn verify(password: &Password, stored: &str) -> Result<bool> {
     if is_bcrypt(stored) {
         return bcrypt::verify(password.expose(), stored)
             .map_err(|e| Error::Internal(format!("a stored bcrypt hash cannot be verified: {e}")));

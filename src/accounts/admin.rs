@@ -7,6 +7,7 @@ use crate::audit::{Event, EventKind, EventRecord};
 use crate::error::{Error, Result};
 use crate::model::{Account, AccountFilter, LockReason, Role, Username};
 use crate::settings::{SettingKey, SettingValue, Settings};
+use crate::store::SettingPairs;
 
 impl Accounts {
     /// Gives `username` a role; the last unlocked admin cannot be demoted.
@@ -108,7 +109,7 @@ impl Accounts {
             detail: Some(format!("{key}={stored}")),
             ..self.event_by(EventKind::SettingChanged, Some(by.username()))
         };
-        let check = |pairs: &[(String, String)]| {
+        let check = |pairs: &SettingPairs| {
             Settings::DEFAULT
                 .with_stored(pairs.iter().cloned())
                 .map(drop)

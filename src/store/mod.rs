@@ -30,6 +30,9 @@ use crate::model::{
 };
 use crate::time::Timestamp;
 
+/// Stored settings as `(key, value)` text pairs, by key.
+pub(crate) type SettingPairs = Vec<(String, String)>;
+
 /// The result of a store operation.
 pub(crate) type StoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -260,7 +263,7 @@ pub(crate) trait SessionRows {
 /// Settings: the values an admin changed from the defaults.
 pub(crate) trait SettingRows {
     /// The stored `(key, value)` settings, by key.
-    fn stored_settings(&self) -> StoreResult<Vec<(String, String)>>;
+    fn stored_settings(&self) -> StoreResult<SettingPairs>;
 
     /// Stores `key = value`. Inside the write transaction: reads the stored
     /// settings, applies the change, and calls `check` with the result; a
@@ -271,9 +274,9 @@ pub(crate) trait SettingRows {
         &mut self,
         key: &str,
         value: &str,
-        check: &dyn Fn(&[(String, String)]) -> Result<()>,
+        check: &dyn Fn(&SettingPairs) -> Result<()>,
         event: &Event,
-    ) -> StoreResult<Vec<(String, String)>>;
+    ) -> StoreResult<SettingPairs>;
 }
 
 /// The audit log: append-only, written in the transaction of the change

@@ -5,7 +5,7 @@ use super::SqliteStore;
 use super::events::insert_event;
 use crate::audit::Event;
 use crate::error::Result;
-use crate::store::{SettingRows, StoreResult};
+use crate::store::{SettingPairs, SettingRows, StoreResult};
 use rusqlite::{Connection, params};
 
 /// Every stored `(key, value)` pair, by key.
@@ -16,7 +16,7 @@ pub(super) fn stored_pairs(conn: &Connection) -> rusqlite::Result<Vec<(String, S
 }
 
 impl SettingRows for SqliteStore {
-    fn stored_settings(&self) -> StoreResult<Vec<(String, String)>> {
+    fn stored_settings(&self) -> StoreResult<SettingPairs> {
         Ok(stored_pairs(&self.conn)?)
     }
 
@@ -24,9 +24,9 @@ impl SettingRows for SqliteStore {
         &mut self,
         key: &str,
         value: &str,
-        check: &dyn Fn(&[(String, String)]) -> Result<()>,
+        check: &dyn Fn(&SettingPairs) -> Result<()>,
         event: &Event,
-    ) -> StoreResult<Vec<(String, String)>> {
+    ) -> StoreResult<SettingPairs> {
         let tx = self.write()?;
         let mut pairs = stored_pairs(&tx)?;
         match pairs.iter_mut().find(|(k, _)| k == key) {

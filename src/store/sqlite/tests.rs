@@ -123,7 +123,7 @@ fn load_settings(store: &SqliteStore) -> Result<Settings> {
 
 /// Changes a setting, validated as a whole as the library does.
 fn change_setting(store: &mut SqliteStore, key: &str, value: &str, e: &Event) -> Result<Settings> {
-    let check = |pairs: &[(String, String)]| {
+    let check = |pairs: &crate::store::SettingPairs| {
         Settings::DEFAULT
             .with_stored(pairs.iter().cloned())
             .map(drop)
