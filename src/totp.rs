@@ -9,11 +9,11 @@ use totp_rs::{Builder, Secret};
 use zeroize::Zeroizing;
 
 /// The issuer named in the app.
-pub const ISSUER: &str = "authctl";
+pub(crate) const ISSUER: &str = "authctl";
 /// Bytes of a new secret: 160 bits, RFC 4226's recommendation.
 const SECRET_BYTES: usize = 20;
 /// How many recovery codes a set has.
-pub const RECOVERY_CODES: usize = 10;
+pub(crate) const RECOVERY_CODES: usize = 10;
 /// Characters of a recovery code, 5 bits each: 80 bits of randomness, so a
 /// stolen database's SHA-256 digests cannot be reversed by guessing.
 const RECOVERY_CHARS: usize = 16;
@@ -83,13 +83,13 @@ impl TotpSecret {
 
 /// Whether `code` has the shape of an authenticator code (six digits, with
 /// any spaces, as apps show `123 456`), as opposed to a recovery code.
-pub fn is_totp_code(code: &str) -> bool {
+pub(crate) fn is_totp_code(code: &str) -> bool {
     let mut digits = code.chars().filter(|c| !c.is_whitespace());
     digits.clone().count() == 6 && digits.all(|c| c.is_ascii_digit())
 }
 
 /// A new set of recovery codes, `xxxx-xxxx-xxxx-xxxx`.
-pub fn generate_recovery_codes() -> Result<Vec<Zeroizing<String>>> {
+pub(crate) fn generate_recovery_codes() -> Result<Vec<Zeroizing<String>>> {
     (0..RECOVERY_CODES)
         .map(|_| {
             let mut random = Zeroizing::new([0u8; RECOVERY_CHARS]);
@@ -110,7 +110,7 @@ pub fn generate_recovery_codes() -> Result<Vec<Zeroizing<String>>> {
 
 /// The stored form of a recovery code: SHA-256 of it lowercased without
 /// dashes or spaces, so `ABCD-efgh …` and `abcdefgh…` are the same code.
-pub fn recovery_digest(code: &str) -> Vec<u8> {
+pub(crate) fn recovery_digest(code: &str) -> Vec<u8> {
     let normal: Zeroizing<String> = Zeroizing::new(
         code.chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
