@@ -10,7 +10,7 @@ use authctl::{
     SessionId, SettingKey, Username,
 };
 use rusqlite::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const PW: &str = "violet tractor mangoes sing";
@@ -55,10 +55,20 @@ fn snapshot(db: &Path) -> Vec<String> {
     rows
 }
 
-/// root (admin, logged in), bob (a user, logged in) and carol (a user with
-/// a timed lockout); returns bob's session and root's session id.
-fn setup(db: &Path) -> (Accounts, Session, SessionId) {
-    let mut accounts = Accounts::open(db).expect("open");
+/// A database with root (admin, logged in), bob (a user, logged in) and
+/// carol (a user with a timed lockout), in a directory of its own.
+struct World {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    accounts: Accounts,
+    bob: Session,
+    root_session: SessionId,
+}
+
+fn setup() -> World {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("users.db");
+    let mut accounts = Accounts::open(&db).expect("open");
     for user in ["root", "bob", "carol"] {
         let d = Details::default();
         accounts
@@ -71,7 +81,13 @@ fn setup(db: &Path) -> (Accounts, Session, SessionId) {
         let wrong = accounts.check_first_factor(&name("carol"), &NEW_PW.into());
         assert!(matches!(wrong, Err(Error::AuthenticationFailed)));
     }
-    (accounts, bob, root.id())
+    World {
+        _dir: dir,
+        db,
+        accounts,
+        bob,
+        root_session: root.id(),
+    }
 }
 
 fn denied<T: std::fmt::Debug>(what: &str, result: authctl::Result<T>) {
@@ -83,9 +99,14 @@ fn denied<T: std::fmt::Debug>(what: &str, result: authctl::Result<T>) {
 
 #[test]
 fn a_plain_user_session_can_do_no_admin_operation_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("users.db");
-    let (mut a, bob, root_session) = setup(&db);
+    let World {
+        _dir,
+        db,
+        accounts: mut a,
+        bob,
+        root_session,
+        ..
+    } = setup();
     let before = snapshot(&db);
     let (root, carol) = (name("root"), name("carol"));
 
@@ -154,9 +175,13 @@ fn a_plain_user_session_can_do_no_admin_operation_and_changes_nothing() {
 
 #[test]
 fn a_password_checked_for_one_account_does_not_act_for_another_session() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("users.db");
-    let (mut a, bob, _) = setup(&db);
+    let World {
+        _dir,
+        db,
+        accounts: mut a,
+        bob,
+        ..
+    } = setup();
     let root = name("root");
     let events = |db: &Path| {
         snapshot(db)
@@ -187,9 +212,13 @@ fn a_password_checked_for_one_account_does_not_act_for_another_session() {
 
 #[test]
 fn closed_registration_is_enforced_by_the_library() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("users.db");
-    let (mut a, bob, _) = setup(&db);
+    let World {
+        _dir,
+        db,
+        accounts: mut a,
+        bob,
+        ..
+    } = setup();
     let root = login(&mut a, "root");
     a.set_setting(&root, SettingKey::Registration, "admin")
         .expect("admin changes a setting");
@@ -208,9 +237,11 @@ fn closed_registration_is_enforced_by_the_library() {
 
 #[test]
 fn admin_operations_name_the_admin_in_the_audit_log() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("users.db");
-    let (mut a, _, _) = setup(&db);
+    let World {
+        _dir,
+        accounts: mut a,
+        ..
+    } = setup();
     let root = login(&mut a, "root");
     a.lock(&root, &name("bob"), None).expect("lock");
     a.unlock(&root, &name("bob")).expect("unlock");
