@@ -13,6 +13,28 @@
 //!
 //! Callbacks passed in (`admit`, `step`, `check`, `f`) are the library's
 //! rules, called by the store at the point named, inside the transaction.
+//!
+//! What every backend also owes its callers:
+//!
+//! - **Opening** creates the schema on an empty database and migrates an
+//!   older one in numbered versions; a database that is not authctl's, or
+//!   whose schema is newer than the build, is refused with
+//!   [`Error::DatabaseUnusable`](crate::Error::DatabaseUnusable) before
+//!   anything is written. A database that cannot be written may still be
+//!   opened for reading; every change then fails with
+//!   [`Error::ReadOnly`](crate::Error::ReadOnly).
+//! - **Waiting**: a change waits for another writer's transaction up to a
+//!   busy timeout (5 s), then fails with [`Error::Busy`](crate::Error::Busy);
+//!   it never fails half-way because of one.
+//! - **Outcomes** the contract names are [`StoreError`] variants; any other
+//!   failure is [`StoreError::Failed`] with the library's error kind.
+//! - **Accounts** are found by their lowercase username; an [`Account`]
+//!   carries its stored fields (failure count, timed and admin locks,
+//!   whether a TOTP secret is set) but never its hash or secret.
+//! - **Times** are Unix seconds given by the caller (`event.at`, `now`): the
+//!   store keeps them as given and compares them as numbers.
+//! - **Events** are kept in the order written, forever: deleting an account
+//!   keeps its events, which name accounts by username.
 
 mod rows;
 pub(crate) mod sqlite;
@@ -67,7 +89,7 @@ pub(crate) trait AccountRows {
     /// Calls `f` with each account `filter` selects (role, locked at `now`
     /// by an admin or until after `now`), in its order, at most its limit,
     /// with the account's count of live sessions (see
-    /// [`Store::count_live_sessions`]), one row at a time.
+    /// [`SessionRows::count_live_sessions`]), one row at a time.
     fn for_each_account(
         &self,
         filter: &AccountFilter,
@@ -141,13 +163,13 @@ pub(crate) trait AccountRows {
     fn delete_account(&mut self, id: AccountId, event: &Event) -> StoreResult<()>;
 
     /// Gives an account `role`. **The last unlocked admin cannot be
-    /// demoted** (as for [`Store::delete_account`]).
+    /// demoted** (as for [`AccountRows::delete_account`]).
     fn set_role(&mut self, id: AccountId, role: Role, event: &Event) -> StoreResult<()>;
 
     /// Locks an account by an admin (at `event.at`, keeping an earlier lock
     /// time) with `reason`, deletes its sessions and returns how many.
     /// **The last unlocked admin cannot be locked** (as for
-    /// [`Store::delete_account`]).
+    /// [`AccountRows::delete_account`]).
     fn lock_account(
         &mut self,
         id: AccountId,
@@ -203,7 +225,7 @@ pub(crate) trait PasswordChecks {
 /// Sessions: rows holding a token's digest, never the token.
 pub(crate) trait SessionRows {
     /// Opens a session in the transaction that records the check's success
-    /// (`proof`, as for [`Store::record_check_success`]): deletes the session
+    /// (`proof`, as for [`PasswordChecks::record_check_success`]): deletes the session
     /// whose token digest is `replacing` and the account's expired ones,
     /// inserts `row` (created and last used at `event.at`), sets the
     /// account's last login to `event.at` and writes `event`.
@@ -250,7 +272,7 @@ pub(crate) trait SessionRows {
         idle_secs: i64,
     ) -> StoreResult<Vec<SessionInfo>>;
 
-    /// How many live sessions (as for [`Store::live_sessions_of`]) an
+    /// How many live sessions (as for [`SessionRows::live_sessions_of`]) an
     /// account has.
     fn count_live_sessions(
         &self,
