@@ -24,7 +24,7 @@
 //!
 //! // A login is two steps: the password, then (for an account with
 //! // two-factor login) a code.
-//! let checked = accounts.check_first_factor(&alice, &password)?;
+//! let checked = accounts.check_first_factor(None, &alice, &password)?;
 //! assert!(!checked.needs_code());
 //! let new = accounts.login(checked, None, Duration::from_secs(3600), None)?;
 //!
@@ -51,7 +51,7 @@ pub mod time;
 mod token;
 pub mod totp;
 
-pub use accounts::{Accounts, ImportPlan, NewSession, PasswordChange, PasswordChecked, Session};
+pub use accounts::{Accounts, ImportPlan, NewSession, PasswordChecked, Session};
 pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;
 pub use error::{Error, Result};

@@ -335,9 +335,10 @@ pub enum AccountSort {
     /// By username.
     #[default]
     Username,
-    /// Oldest account first.
+    /// Oldest account first; ties by username.
     Created,
-    /// Most recent login first; accounts never logged in last.
+    /// Most recent login first; accounts never logged in last; ties by
+    /// username.
     LastLogin,
 }
 

@@ -23,7 +23,7 @@ fn name(s: &str) -> Username {
 /// Logs `user` in and returns the session.
 fn login(accounts: &mut Accounts, user: &str) -> Session {
     let checked = accounts
-        .check_first_factor(&name(user), &PW.into())
+        .check_first_factor(None, &name(user), &PW.into())
         .expect("right password");
     accounts
         .login(checked, None, Duration::from_secs(3600), None)
@@ -78,7 +78,7 @@ fn setup() -> World {
     let root = login(&mut accounts, "root");
     let bob = login(&mut accounts, "bob");
     for _ in 0..5 {
-        let wrong = accounts.check_first_factor(&name("carol"), &NEW_PW.into());
+        let wrong = accounts.check_first_factor(None, &name("carol"), &NEW_PW.into());
         assert!(matches!(wrong, Err(Error::AuthenticationFailed)));
     }
     World {
@@ -191,7 +191,7 @@ fn a_password_checked_for_one_account_does_not_act_for_another_session() {
     };
     let before = events(&db);
     let checked = a
-        .check_first_factor(&root, &PW.into())
+        .check_first_factor(None, &root, &PW.into())
         .expect("root's password");
     let secret = TotpSecret::generate().expect("secret");
     denied(
@@ -199,7 +199,7 @@ fn a_password_checked_for_one_account_does_not_act_for_another_session() {
         a.enable_totp(&bob, checked, &secret, "000000"),
     );
     let checked = a
-        .check_first_factor(&root, &PW.into())
+        .check_first_factor(None, &root, &PW.into())
         .expect("root's password");
     denied("delete another as own", a.delete_own(&bob, checked, None));
     // Both checks were given back: nothing counted, nothing logged, root

@@ -14,7 +14,7 @@ impl Accounts {
     /// Returns the account as it was before (a role it already has is no
     /// change and is not logged).
     pub fn set_role(&mut self, by: &Session, username: &Username, role: Role) -> Result<Account> {
-        by.require_admin("change roles")?;
+        let by = &self.acting_admin(by, "change roles")?;
         let account = self.find(username)?;
         if account.role != role {
             let event = Event {
@@ -36,7 +36,7 @@ impl Accounts {
         username: &Username,
         reason: Option<&LockReason>,
     ) -> Result<usize> {
-        by.require_admin("lock accounts")?;
+        let by = &self.acting_admin(by, "lock accounts")?;
         let account = self.find(username)?;
         let reason = reason.map(LockReason::as_str);
         let event = Event {
@@ -51,7 +51,7 @@ impl Accounts {
     /// Clears an admin lock, a timed lockout and the failure count of
     /// `username` (`faillock --reset`).
     pub fn unlock(&mut self, by: &Session, username: &Username) -> Result<()> {
-        by.require_admin("unlock accounts")?;
+        let by = &self.acting_admin(by, "unlock accounts")?;
         let account = self.find(username)?;
         let event = self.event(EventKind::AccountUnlocked, Some(by.username()), username);
         Ok(self.store.unlock_account(account.id, &event)?)
@@ -65,7 +65,7 @@ impl Accounts {
         filter: &AccountFilter,
         mut f: impl FnMut(Account, i64) -> Result<()>,
     ) -> Result<()> {
-        by.require_admin("list accounts")?;
+        self.acting_admin(by, "list accounts")?;
         let idle = self.settings.session_idle_secs;
         let mut each = |(account, live): (Account, i64)| f(account, live);
         Ok(self
@@ -82,13 +82,13 @@ impl Accounts {
         limit: Option<u32>,
         mut f: impl FnMut(EventRecord) -> Result<()>,
     ) -> Result<()> {
-        by.require_admin("read the audit log")?;
+        self.acting_admin(by, "read the audit log")?;
         Ok(self.store.for_each_event(user, limit, &mut f)?)
     }
 
     /// The settings in force (admins only).
     pub fn settings(&self, by: &Session) -> Result<&Settings> {
-        by.require_admin("view or change settings")?;
+        self.acting_admin(by, "view or change settings")?;
         Ok(&self.settings)
     }
 
@@ -102,7 +102,7 @@ impl Accounts {
         key: SettingKey,
         value: &str,
     ) -> Result<SettingValue> {
-        by.require_admin("view or change settings")?;
+        let by = &self.acting_admin(by, "view or change settings")?;
         // The value in its canonical form ("90m", not "1h 30m").
         let stored = self.settings.set(key, value)?.get(key).to_string();
         let event = Event {

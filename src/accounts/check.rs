@@ -61,6 +61,9 @@ impl Verified {
 pub struct PasswordChecked {
     pub(super) account: Account,
     pub(super) verified: Verified,
+    /// Who asked for the check, if a session did: named in the audit
+    /// event if it fails.
+    pub(super) actor: Option<Username>,
 }
 
 impl PasswordChecked {
@@ -82,16 +85,23 @@ impl Accounts {
     /// and fails the same way; a locked account is refused without
     /// checking. The success (with any hash upgrade) is recorded by the
     /// second step, in the transaction that acts on it.
+    ///
+    /// `by` is the caller's session when a logged-in user checks a password
+    /// (their own, to change it, or another's); the audit log names them on
+    /// a failure. Logins and `verify` pass `None`.
     pub fn check_first_factor(
         &mut self,
+        by: Option<&Session>,
         username: &Username,
         password: &Password,
     ) -> Result<PasswordChecked> {
+        let actor = by.map(|s| self.acting(s)).transpose()?;
+        let actor = actor.as_ref().map(Session::username);
         let Some((account, hash)) = self.store.find_credentials(username)? else {
             self.settings.hash.verify_dummy(password);
             let event = Event {
                 outcome: Outcome::Failure,
-                ..self.event(EventKind::LoginFailed, None, username)
+                ..self.event(EventKind::LoginFailed, actor, username)
             };
             self.store.record_event(&event)?;
             return Err(Error::AuthenticationFailed);
@@ -99,7 +109,7 @@ impl Accounts {
         if let Some(refusal) = self.begin_check(&account)? {
             let event = Event {
                 outcome: Outcome::Locked,
-                ..self.event(EventKind::LoginFailed, None, username)
+                ..self.event(EventKind::LoginFailed, actor, username)
             };
             self.store.record_event(&event)?;
             return Err(Error::Locked(match refusal {
@@ -116,7 +126,7 @@ impl Accounts {
             }));
         }
         if !password::verify(password, &hash)? {
-            return Err(self.fail_check(&account, None));
+            return Err(self.fail_check(&account, actor, None));
         }
         // Hashing happens here, before the write transaction takes its lock.
         let upgraded = match self.settings.hash.is_current(&hash) {
@@ -130,6 +140,7 @@ impl Accounts {
                 upgraded,
                 second_factor: None,
             },
+            actor: actor.cloned(),
         })
     }
 
@@ -161,8 +172,8 @@ impl Accounts {
         ttl: Duration,
         replacing: Option<&SessionToken>,
     ) -> Result<NewSession> {
-        let (account, verified) = self.second_factor(checked, code)?;
-        let username = &account.username;
+        let checked = self.second_factor(checked, code)?;
+        let username = &checked.account.username;
         let ttl = self.session_ttl(Some(ttl))?;
         let token = SessionToken::generate()?;
         let now = self.now();
@@ -174,14 +185,17 @@ impl Accounts {
             expires_at,
         };
         let event = Event {
-            detail: matches!(verified.second_factor, Some(SecondFactor::Recovery(_)))
-                .then(|| "with a recovery code".to_string()),
+            detail: matches!(
+                checked.verified.second_factor,
+                Some(SecondFactor::Recovery(_))
+            )
+            .then(|| "with a recovery code".to_string()),
             ..self.event(EventKind::Login, Some(username), username)
         };
-        let opened =
-            self.store
-                .open_session(&verified.proof(&account), row, old.as_deref(), &event);
-        let id = self.settle(&account, opened)?;
+        let proof = checked.verified.proof(&checked.account);
+        let opened = self.store.open_session(&proof, row, old.as_deref(), &event);
+        let id = self.settle(&checked, opened)?;
+        let account = checked.account;
         Ok(NewSession {
             token,
             session: Session {
@@ -192,6 +206,7 @@ impl Accounts {
                 },
                 created_at: now,
                 expires_at,
+                token_digest: digest,
             },
         })
     }
@@ -214,10 +229,12 @@ impl Accounts {
         checked: PasswordChecked,
         code: Option<&str>,
     ) -> Result<Account> {
-        let (account, verified) = self.second_factor(checked, code)?;
-        let recorded = self.store.record_check_success(&verified.proof(&account));
-        self.settle(&account, recorded)?;
-        Ok(account)
+        let checked = self.second_factor(checked, code)?;
+        let recorded = self
+            .store
+            .record_check_success(&checked.verified.proof(&checked.account));
+        self.settle(&checked, recorded)?;
+        Ok(checked.account)
     }
 
     /// Abandons a check after its first step (the caller stopped before
@@ -262,12 +279,13 @@ impl Accounts {
     /// like any other.
     pub(super) fn settle<T>(
         &mut self,
-        account: &Account,
+        checked: &PasswordChecked,
         written: std::result::Result<T, StoreError>,
     ) -> Result<T> {
         match written {
             Err(StoreError::Stale) => Err(self.fail_check(
-                account,
+                &checked.account,
+                checked.actor.as_ref(),
                 Some("code already used, or 2FA turned on meanwhile"),
             )),
             other => Ok(other?),
@@ -277,14 +295,19 @@ impl Accounts {
     /// Records a failed check of `account` (counted when it began; may
     /// lock it) and returns the error to report. `detail` says what was
     /// wrong when it was not the password.
-    fn fail_check(&mut self, account: &Account, detail: Option<&str>) -> Error {
+    fn fail_check(
+        &mut self,
+        account: &Account,
+        actor: Option<&Username>,
+        detail: Option<&str>,
+    ) -> Error {
         let user = &account.username;
         let failure = Event {
             detail: detail.map(str::to_string),
             outcome: Outcome::Failure,
-            ..self.event(EventKind::LoginFailed, None, user)
+            ..self.event(EventKind::LoginFailed, actor, user)
         };
-        let lockout = self.event(EventKind::Lockout, None, user);
+        let lockout = self.event(EventKind::Lockout, actor, user);
         let settings = self.settings;
         let now = failure.at;
         let step = |before: crate::lockout::FailedLogins| before.after_failure(&settings, now);
@@ -300,18 +323,24 @@ impl Accounts {
     /// The second step of a check: an account with 2FA needs a right,
     /// unused authenticator code (one step of drift allowed) or one of its
     /// recovery codes; a wrong, reused or missing one fails like a wrong
-    /// password. Spending it happens with the success.
+    /// password. Spending it happens with the success (see
+    /// [`Accounts::settle`]); the check is returned with its factor.
     pub(super) fn second_factor(
         &mut self,
         checked: PasswordChecked,
         code: Option<&str>,
-    ) -> Result<(Account, Verified)> {
+    ) -> Result<PasswordChecked> {
         let PasswordChecked {
             account,
             mut verified,
+            actor,
         } = checked;
         let Some(stored) = self.store.totp_of(account.id)? else {
-            return Ok((account, verified));
+            return Ok(PasswordChecked {
+                account,
+                verified,
+                actor,
+            });
         };
         let factor = match code.map(str::trim) {
             Some(code) if totp::is_totp_code(code) => TotpSecret::from_base32(&stored.secret)?
@@ -327,9 +356,13 @@ impl Accounts {
             None => None,
         };
         let Some(factor) = factor else {
-            return Err(self.fail_check(&account, Some("wrong or reused code")));
+            return Err(self.fail_check(&account, actor.as_ref(), Some("wrong or reused code")));
         };
         verified.second_factor = Some(factor);
-        Ok((account, verified))
+        Ok(PasswordChecked {
+            account,
+            verified,
+            actor,
+        })
     }
 }

@@ -11,7 +11,7 @@ use crate::token::SessionToken;
 
 /// How a password was changed, as the audit log tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordChange {
+pub(crate) enum PasswordChange {
     /// Whoever changed it gave the current password.
     WithCurrentPassword,
     /// An admin set it without the current password.
@@ -22,7 +22,7 @@ impl Accounts {
     /// The account `username`, with its count of live sessions: the
     /// caller's own, or anyone's for an admin.
     pub fn account(&self, by: &Session, username: &Username) -> Result<(Account, i64)> {
-        by.require_self_or_admin(username, "view")?;
+        self.acting_self_or_admin(by, username, "view")?;
         let account = self.find(username)?;
         let idle = self.settings.session_idle_secs;
         let live = self
@@ -40,7 +40,7 @@ impl Accounts {
         email: &DetailChange<Email>,
         name: &DetailChange<DisplayName>,
     ) -> Result<Account> {
-        by.require_self_or_admin(username, "update")?;
+        let by = &self.acting_self_or_admin(by, username, "update")?;
         let account = self.find(username)?;
         let event = self.event(EventKind::DetailsUpdated, Some(by.username()), username);
         Ok(self.store.update_details(account.id, email, name, &event)?)
@@ -69,7 +69,16 @@ impl Accounts {
             self.release(checked);
             return Err(e);
         }
+        let by = by.map(|s| self.acting(s)).transpose();
+        let by = match by {
+            Ok(by) => by,
+            Err(e) => {
+                self.release(checked);
+                return Err(e);
+            }
+        };
         let account = self.check_password(checked, code)?;
+        let by = by.as_ref();
         let own = by.filter(|s| s.is_for(&account.username));
         let actor = by.map_or(&account.username, Session::username);
         self.store_password(
@@ -96,7 +105,7 @@ impl Accounts {
                     .to_string(),
             ));
         }
-        by.require_admin("reset another user's password")?;
+        let by = &self.acting_admin(by, "reset another user's password")?;
         let account = self.find(username)?;
         self.check_new_password(
             new_password,
@@ -134,12 +143,13 @@ impl Accounts {
         let new_id = self
             .store
             .set_password_hash(account.id, &hash, replacement, &event)?;
-        Ok(match (token, new_id, rotate) {
-            (Some(token), Some(id), Some(old)) => Some(NewSession {
+        Ok(match (token, new_id, rotate, digest) {
+            (Some(token), Some(id), Some(old), Some(token_digest)) => Some(NewSession {
                 token,
                 session: Session {
                     id,
                     created_at: event.at,
+                    token_digest,
                     ..old.clone()
                 },
             }),
@@ -157,7 +167,7 @@ impl Accounts {
                 "permission denied: deleting your own account needs your password".to_string(),
             ));
         }
-        self.ensure_may_delete(by, username)?;
+        let by = &self.acting_admin(by, "delete another user's account")?;
         let account = self.find(username)?;
         self.delete_account(&account, by.username())
     }
@@ -166,7 +176,7 @@ impl Accounts {
     /// before any confirmation is asked for: the caller may not delete
     /// `username`, or there is no such account.
     pub fn ensure_may_delete(&self, by: &Session, username: &Username) -> Result<()> {
-        by.require_self_or_admin(username, "delete")?;
+        self.acting_self_or_admin(by, username, "delete")?;
         self.find(username).map(drop)
     }
 
@@ -178,12 +188,13 @@ impl Accounts {
         checked: PasswordChecked,
         code: Option<&str>,
     ) -> Result<()> {
-        if !by.is_for(&checked.account.username) {
-            self.release(checked);
-            return Err(Error::PermissionDenied(
-                "permission denied: the password checked is not the session's".to_string(),
-            ));
-        }
+        let by = match self.acting_for(by, &checked) {
+            Ok(by) => by,
+            Err(e) => {
+                self.release(checked);
+                return Err(e);
+            }
+        };
         let account = self.check_password(checked, code)?;
         self.delete_account(&account, by.username())
     }

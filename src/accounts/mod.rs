@@ -21,7 +21,6 @@ mod transfer;
 mod two_factor;
 
 pub use check::PasswordChecked;
-pub use manage::PasswordChange;
 pub use session::{NewSession, Session};
 pub use transfer::ImportPlan;
 
@@ -30,8 +29,8 @@ use crate::duration::{as_secs, format_secs};
 use crate::error::{Error, Result};
 use crate::model::Username;
 use crate::settings::Settings;
-use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
+use crate::store::{Store, StoreError};
 use crate::time::{self, Timestamp};
 use std::path::Path;
 use std::time::Duration;
@@ -81,20 +80,13 @@ impl Accounts {
         })
     }
 
-    /// Replaces the clock, for this service only (tests of expiry, lockout
-    /// and codes).
-    pub fn with_clock(mut self, clock: fn() -> Timestamp) -> Self {
+    /// Replaces the clock, for this service only: a hook for tests of
+    /// expiry, lockout and codes, not public (a program that could set the
+    /// clock could bring sessions back and skip lockouts).
+    #[cfg(test)]
+    pub(crate) fn with_clock(mut self, clock: fn() -> Timestamp) -> Self {
         self.clock = clock;
         self
-    }
-
-    /// Replaces the settings for this service only, refusing any below its
-    /// floor (see [`Settings::validate`]); the stored settings (see
-    /// [`Accounts::set_setting`]) are unchanged, and registration is still
-    /// judged by them.
-    pub fn with_settings(mut self, settings: Settings) -> Result<Self> {
-        self.settings = settings.validate()?;
-        Ok(self)
     }
 
     /// The lifetime of a new session: `requested`, or `session.ttl`; at
@@ -135,6 +127,30 @@ impl Accounts {
             target: None,
             os_user: self.os_user.clone(),
             detail: None,
+        }
+    }
+}
+
+/// What each store outcome means to a person, where the operation had
+/// nothing more specific to say.
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UsernameTaken(name) => Error::UserExists(name.to_string()),
+            StoreError::NoSuchAccount(id) => Error::NoSuchUser(format!("#{id}")),
+            StoreError::NoSuchSession(id) => Error::NoSuchSession(id.to_string()),
+            StoreError::LastAdmin => Error::Invalid(
+                "the last admin account must stay an unlocked admin: make another account an admin first"
+                    .to_string(),
+            ),
+            StoreError::Stale => Error::AuthenticationFailed,
+            StoreError::AdminLocked => {
+                Error::Locked("the account is locked by an administrator".to_string())
+            }
+            StoreError::TwoFactorAlreadyOn => Error::Invalid(
+                "two-factor authentication is already on for this account".to_string(),
+            ),
+            StoreError::Failed(e) => e,
         }
     }
 }

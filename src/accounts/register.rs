@@ -21,7 +21,8 @@ impl Accounts {
         role: Role,
         by: Option<&Session>,
     ) -> Result<()> {
-        let by_admin = by.is_some_and(Session::is_admin);
+        let by = by.map(|s| self.acting(s)).transpose()?;
+        let by_admin = by.as_ref().is_some_and(Session::is_admin);
         if let Some(why) = self.settings.registration.refusal(role, by_admin)
             && self.store.has_accounts()?
         {
@@ -69,6 +70,8 @@ impl Accounts {
         role: Role,
     ) -> Result<Account> {
         self.ensure_may_register(username, role, by)?;
+        let by = by.map(|s| self.acting(s)).transpose()?;
+        let by = by.as_ref();
         let email = details.email.as_ref().map(Email::as_str);
         let name = details.name.as_ref().map(DisplayName::as_str);
         self.check_new_password(password, username, email, name)?;
@@ -97,7 +100,9 @@ fn admit(facts: &Admission, role: Role) -> Result<Role> {
         return Ok(Role::Admin);
     }
     let registration = stored_registration(facts)?;
-    let by_admin = facts.actor_role == Some(Role::Admin);
+    let by_admin = facts
+        .actor
+        .is_some_and(|a| a.role == Role::Admin && !a.admin_locked);
     match registration.refusal(role, by_admin) {
         Some(why) => Err(Error::PermissionDenied(why.to_string())),
         None => Ok(role),

@@ -13,13 +13,13 @@ fn name(s: &str) -> Username {
 
 /// Both steps of a login for an account without a second factor.
 fn pw_login(a: &mut Accounts, user: &str, pw: &str, ttl: Duration) -> Result<NewSession> {
-    let checked = a.check_first_factor(&name(user), &pw.into())?;
+    let checked = a.check_first_factor(None, &name(user), &pw.into())?;
     a.login(checked, None, ttl, None)
 }
 
 /// Both steps of a password check for an account without a second factor.
 fn pw_check(a: &mut Accounts, user: &str, pw: &str) -> Result<Account> {
-    let checked = a.check_first_factor(&name(user), &pw.into())?;
+    let checked = a.check_first_factor(None, &name(user), &pw.into())?;
     a.check_password(checked, None)
 }
 
@@ -79,7 +79,7 @@ fn policy_applies_on_register_and_password_change() -> Result<()> {
     );
     assert!(matches!(weak, Err(Error::Invalid(_))));
     register(&mut accounts, "alice")?;
-    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
+    let checked = accounts.check_first_factor(None, &name("alice"), &PW.into())?;
     let with_name =
         accounts.change_password(checked, None, &"violet alice mangoes sing".into(), None);
     assert!(matches!(with_name, Err(Error::Invalid(m)) if m.contains("username")));
@@ -144,7 +144,7 @@ fn password_change_rotates_the_callers_session() -> Result<()> {
     register(&mut accounts, "alice")?;
     let old = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?;
     let session = accounts.authenticate(&old.token)?;
-    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
+    let checked = accounts.check_first_factor(None, &name("alice"), &PW.into())?;
     let rotated = accounts.change_password(checked, None, &PW2.into(), Some(&session))?;
     let Some(rotated) = rotated else {
         panic!("no new session")
@@ -163,13 +163,51 @@ fn permissions_self_or_admin() -> Result<()> {
     let ttl = Duration::from_secs(60);
     let bob = pw_login(&mut accounts, "bob", PW, ttl)?.session;
     let root = pw_login(&mut accounts, "root", PW, ttl)?.session;
-    assert!(bob.require_self_or_admin(&name("bob"), "show").is_ok());
+    let a = &accounts;
+    assert!(a.acting_self_or_admin(&bob, &name("bob"), "show").is_ok());
     assert!(matches!(
-        bob.require_self_or_admin(&name("root"), "show"),
+        a.acting_self_or_admin(&bob, &name("root"), "show"),
         Err(Error::PermissionDenied(_))
     ));
-    assert!(root.require_self_or_admin(&name("bob"), "show").is_ok());
-    assert!(bob.require_admin("list accounts").is_err());
+    assert!(a.acting_self_or_admin(&root, &name("bob"), "show").is_ok());
+    assert!(a.acting_admin(&bob, "list accounts").is_err());
+    Ok(())
+}
+
+#[test]
+fn a_session_acts_only_while_it_opens_something_in_this_store() -> Result<()> {
+    let ttl = Duration::from_secs(600);
+    let mut accounts = service();
+    register(&mut accounts, "root")?;
+    register(&mut accounts, "bob")?;
+    let root = pw_login(&mut accounts, "root", PW, ttl)?.session;
+    let bob = name("bob");
+
+    // An admin session made in another database, whose ids match these.
+    let mut elsewhere = service();
+    register(&mut elsewhere, "root")?;
+    let forged = pw_login(&mut elsewhere, "root", PW, ttl)?.session;
+    assert_eq!(
+        (forged.id(), forged.username()),
+        (root.id(), root.username())
+    );
+    let refused = accounts.lock(&forged, &bob, None);
+    assert!(matches!(refused, Err(Error::NotLoggedIn(_))), "{refused:?}");
+
+    // A demoted admin's session is a user's; a logged-out one is nobody's.
+    let ops = {
+        accounts.set_role(&root, &bob, Role::Admin)?;
+        pw_login(&mut accounts, "bob", PW, ttl)?.session
+    };
+    accounts.set_role(&root, &bob, Role::User)?;
+    let demoted = accounts.lock(&ops, &name("root"), None);
+    assert!(
+        matches!(demoted, Err(Error::PermissionDenied(_))),
+        "{demoted:?}"
+    );
+    accounts.logout(&root, false)?;
+    let gone = accounts.unlock(&root, &bob);
+    assert!(matches!(gone, Err(Error::NotLoggedIn(_))), "{gone:?}");
     Ok(())
 }
 
@@ -191,7 +229,7 @@ fn alice_enrolled_at_t0(
     let mut accounts = service().with_clock(at_t0);
     register(&mut accounts, "alice")?;
     let session = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?.session;
-    let checked = accounts.check_first_factor(&name("alice"), &PW.into())?;
+    let checked = accounts.check_first_factor(None, &name("alice"), &PW.into())?;
     assert!(!checked.needs_code());
     let codes = accounts.enable_totp(&session, checked, secret, &secret.code_at(T0)?)?;
     Ok((accounts, codes))
@@ -204,7 +242,7 @@ fn codes_allow_one_step_of_drift_and_work_once_with_an_injected_clock() -> Resul
     assert_eq!(codes.len(), 10);
 
     let attempt = |a: &mut Accounts, code: &str| -> Result<Account> {
-        let checked = a.check_first_factor(&name("alice"), &PW.into())?;
+        let checked = a.check_first_factor(None, &name("alice"), &PW.into())?;
         assert!(checked.needs_code());
         a.check_password(checked, Some(code))
     };
@@ -223,7 +261,7 @@ fn codes_allow_one_step_of_drift_and_work_once_with_an_injected_clock() -> Resul
     let mut later = accounts.with_clock(two_steps_later);
     attempt(&mut later, &far)?;
     // A missing code fails like a wrong one.
-    let checked = later.check_first_factor(&name("alice"), &PW.into())?;
+    let checked = later.check_first_factor(None, &name("alice"), &PW.into())?;
     assert!(matches!(
         later.check_password(checked, None),
         Err(Error::AuthenticationFailed)
@@ -245,7 +283,7 @@ fn a_phone_one_step_behind_is_accepted_and_two_steps_behind_refused() -> Result<
     // steps old, one from T0 + 60 is one step old. Neither was used yet.
     let mut later = accounts.with_clock(three_steps_later);
     let mut attempt = |code: String| -> Result<Account> {
-        let checked = later.check_first_factor(&name("alice"), &PW.into())?;
+        let checked = later.check_first_factor(None, &name("alice"), &PW.into())?;
         later.check_password(checked, Some(&code))
     };
     assert!(matches!(

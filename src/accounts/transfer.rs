@@ -9,7 +9,7 @@ use crate::import::{ImportRecord, ImportSecret, LineError, Parsed};
 use crate::model::{Account, DisplayName, Email, Role, Username};
 use crate::password::{HashParams, Hasher};
 use crate::policy::{self, PolicyContext};
-use crate::store::{Admission, NewAccount};
+use crate::store::{ActorFacts, Admission, NewAccount};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -36,7 +36,7 @@ impl Accounts {
         with_hashes: bool,
         mut f: impl FnMut(Account, Option<String>) -> Result<()>,
     ) -> Result<()> {
-        by.require_admin("export accounts")?;
+        let by = &self.acting_admin(by, "export accounts")?;
         let detail = if with_hashes {
             "with password hashes"
         } else {
@@ -54,7 +54,7 @@ impl Accounts {
     /// Fails as [`Accounts::plan_import`] and [`Accounts::import`] would
     /// for the caller, before a file is read: only an admin imports.
     pub fn ensure_may_import(&self, by: &Session) -> Result<()> {
-        by.require_admin("import accounts")
+        self.acting_admin(by, "import accounts").map(drop)
     }
 
     /// Sorts parsed lines into accounts to create, existing usernames
@@ -128,7 +128,7 @@ impl Accounts {
         jobs: Option<usize>,
         progress: &(dyn Fn() + Sync),
     ) -> Result<(Vec<Username>, Vec<Username>)> {
-        self.ensure_may_import(by)?;
+        let by = &self.acting_admin(by, "import accounts")?;
         let params = self.settings.hash;
         let hashes = hash_all(&plan.accounts, params, thread_count(jobs, params), progress)?;
         let actor = Some(by.username());
@@ -157,8 +157,11 @@ impl Accounts {
             ..template.clone()
         };
         // Hashing took a while: the importer must still be an admin.
-        let admit = |facts: &Admission| match facts.actor_role {
-            Some(Role::Admin) => Ok(()),
+        let admit = |facts: &Admission| match facts.actor {
+            Some(ActorFacts {
+                role: Role::Admin,
+                admin_locked: false,
+            }) => Ok(()),
             _ => Err(Error::PermissionDenied(
                 "permission denied: your session is no longer an admin's; nothing was imported"
                     .to_string(),

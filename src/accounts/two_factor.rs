@@ -1,11 +1,10 @@
 //! Turning two-factor login on and off, and recovery codes. Checking a
 //! code at login is the second step of every password check (`check`).
 
-use super::check::Verified;
 use super::{Accounts, PasswordChecked, Session};
 use crate::audit::EventKind;
 use crate::error::{Error, Result};
-use crate::model::{Account, Username};
+use crate::model::Username;
 use crate::totp::{self, TotpSecret};
 use zeroize::Zeroizing;
 
@@ -13,7 +12,7 @@ impl Accounts {
     /// Fails as [`Accounts::enable_totp`] would before a password is asked
     /// for: two-factor login is already on for the session's account.
     pub fn ensure_may_enable_totp(&self, by: &Session) -> Result<()> {
-        match by.account.two_factor {
+        match self.acting(by)?.account.two_factor {
             true => Err(Error::Invalid(
                 "two-factor authentication is already on".to_string(),
             )),
@@ -35,16 +34,22 @@ impl Accounts {
         secret: &TotpSecret,
         code: &str,
     ) -> Result<Vec<Zeroizing<String>>> {
-        if !by.is_for(&checked.account.username) {
-            self.release(checked);
-            return Err(Error::PermissionDenied(
-                "permission denied: the password checked is not the session's".to_string(),
-            ));
-        }
-        if let Err(e) = self.ensure_may_enable_totp(by) {
-            self.release(checked);
-            return Err(e);
-        }
+        let by =
+            match self
+                .acting_for(by, &checked)
+                .and_then(|by| match checked.account.two_factor {
+                    true => Err(Error::Invalid(
+                        "two-factor authentication is already on".to_string(),
+                    )),
+                    false => Ok(by),
+                }) {
+                Ok(by) => by,
+                Err(e) => {
+                    self.release(checked);
+                    return Err(e);
+                }
+            };
+        let by = &by;
         let proof = checked.verified.proof(&checked.account);
         let Some(step) = secret.matching_step(code, self.now()) else {
             self.store.record_check_success(&proof)?;
@@ -70,25 +75,28 @@ impl Accounts {
         checked: PasswordChecked,
         code: Option<&str>,
     ) -> Result<Vec<Zeroizing<String>>> {
-        let (account, verified) = self.owner_with_second_factor(checked, code)?;
+        let checked = self.owner_with_second_factor(checked, code)?;
         let codes = totp::generate_recovery_codes()?;
         let digests: Vec<Vec<u8>> = codes.iter().map(|c| totp::recovery_digest(c)).collect();
-        let user = &account.username;
+        let user = &checked.account.username;
         let event = self.event(EventKind::RecoveryCodesRegenerated, Some(user), user);
-        self.store
-            .replace_recovery_codes(&verified.proof(&account), &digests, &event)?;
+        let proof = checked.verified.proof(&checked.account);
+        let replaced = self.store.replace_recovery_codes(&proof, &digests, &event);
+        self.settle(&checked, replaced)?;
         Ok(codes)
     }
 
     /// Turns 2FA off for the account whose password and code were just
     /// checked.
     pub fn disable_totp(&mut self, checked: PasswordChecked, code: Option<&str>) -> Result<()> {
-        let (account, verified) = self.owner_with_second_factor(checked, code)?;
-        let user = &account.username;
+        let checked = self.owner_with_second_factor(checked, code)?;
+        let user = &checked.account.username;
         let event = self.event(EventKind::TwoFactorDisabled, Some(user), user);
-        Ok(self
+        let proof = checked.verified.proof(&checked.account);
+        let disabled = self
             .store
-            .disable_totp(account.id, Some(&verified.proof(&account)), &event)?)
+            .disable_totp(checked.account.id, Some(&proof), &event);
+        self.settle(&checked, disabled)
     }
 
     /// An admin turns 2FA off for someone who lost their device. Not for
@@ -96,7 +104,7 @@ impl Accounts {
     /// second factor ([`Accounts::disable_totp`] needs the password and a
     /// code).
     pub fn reset_totp(&mut self, by: &Session, username: &Username) -> Result<()> {
-        by.require_admin("reset two-factor authentication")?;
+        let by = &self.acting_admin(by, "reset two-factor authentication")?;
         let account = self.find(username)?;
         if by.is_for(username) {
             return Err(Error::Invalid(
@@ -114,6 +122,7 @@ impl Accounts {
 
     /// How many unused recovery codes the session's account has.
     pub fn recovery_codes_left(&self, by: &Session) -> Result<i64> {
+        let by = self.acting(by)?;
         Ok(self.store.count_recovery_codes(by.account.id)?)
     }
 
@@ -123,7 +132,7 @@ impl Accounts {
         &mut self,
         checked: PasswordChecked,
         code: Option<&str>,
-    ) -> Result<(Account, Verified)> {
+    ) -> Result<PasswordChecked> {
         if !checked.account.two_factor {
             self.store
                 .record_check_success(&checked.verified.proof(&checked.account))?;

@@ -37,7 +37,7 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
     if session.is_for(&username) {
         // Deleting yourself needs your password, not just a session.
         let password = input.password("Password: ")?;
-        let (checked, code) = check_credentials(ctx, &input, &username, &password)?;
+        let (checked, code) = check_credentials(ctx, Some(&session), &input, &username, &password)?;
         let code = code.as_deref().map(|c| c.as_str());
         ctx.accounts.delete_own(&session, checked, code)?;
         ctx.session_file.remove()?;

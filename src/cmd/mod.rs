@@ -54,12 +54,13 @@ impl Context {
             Some(dir) => dir.clone(),
             None => paths::default_config_dir()?,
         };
-        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir_all(dir)?;
-        }
+        let parent = db.parent().filter(|d| !d.as_os_str().is_empty());
+        let accounts = parent
+            .map_or(Ok(()), create_private_dir_all)
+            .and_then(|()| Accounts::open(&db))
+            .with_context(|| format!("cannot open database {}", db.display()))?;
         Ok(Context {
-            accounts: Accounts::open(&db)
-                .with_context(|| format!("cannot open database {}", db.display()))?,
+            accounts,
             session_file: SessionFile::in_dir(&config_dir),
             out: Printer::new(cli.json),
             db_path: db,
@@ -96,14 +97,16 @@ impl Context {
 
 /// Both steps of a password check: the password, then, only for an account
 /// with two-factor login, a code read from the same input (the next stdin
-/// line, or a hidden prompt).
+/// line, or a hidden prompt). `by` is the caller's session, if the check is
+/// made by a logged-in user.
 pub fn check_credentials(
     ctx: &mut Context,
+    by: Option<&Session>,
     input: &Input,
     username: &Username,
     password: &Password,
 ) -> Result<(PasswordChecked, Option<Zeroizing<String>>)> {
-    let checked = ctx.accounts.check_first_factor(username, password)?;
+    let checked = ctx.accounts.check_first_factor(by, username, password)?;
     // A code that cannot be read (no line left on stdin) is a missing code:
     // the check fails and is counted like a wrong one.
     let code = match checked.needs_code() {

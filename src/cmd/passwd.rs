@@ -30,7 +30,8 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         }
         None => {
             let current = input.password("Current password: ")?;
-            let (checked, code) = check_credentials(ctx, &input, &target, &current)?;
+            let (checked, code) =
+                check_credentials(ctx, session.as_ref(), &input, &target, &current)?;
             // The new password is read and checked before the code is
             // spent, so a rejected one does not burn a recovery code.
             let new_password = match read_new_password(ctx, &input, checked.account()) {

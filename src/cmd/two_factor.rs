@@ -53,9 +53,10 @@ pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
                 .reset_totp(&session, user)
                 .map_err(|e| match e {
                     // Refused for the caller's own account: say what does it.
-                    Error::Invalid(why) if session.is_for(user) => {
-                        Error::Invalid(format!("{why}; to turn it off use `authctl 2fa disable`"))
-                    }
+                    Error::Invalid(_) if session.is_for(user) => Error::Invalid(
+                        "to turn off your own two-factor authentication use `authctl 2fa disable`"
+                            .to_string(),
+                    ),
                     other => other,
                 })?;
             ctx.out.done(
@@ -74,7 +75,8 @@ fn own_credentials(
     let session = ctx.session()?;
     let input = Input::new(password_stdin);
     let password = input.password("Password: ")?;
-    let (checked, code) = check_credentials(ctx, &input, session.username(), &password)?;
+    let (checked, code) =
+        check_credentials(ctx, Some(&session), &input, session.username(), &password)?;
     Ok((session, checked, code))
 }
 
@@ -82,14 +84,13 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
     let session = ctx.session()?;
     ctx.accounts
         .ensure_may_enable_totp(&session)
-        .map_err(|e| match e {
-            Error::Invalid(why) => Error::Invalid(format!("{why}; `authctl 2fa disable` first")),
-            other => other,
-        })?;
+        .map_err(already_on)?;
     let username = session.username().clone();
     let input = Input::new(password_stdin);
     let password = input.password("Password: ")?;
-    let checked = ctx.accounts.check_first_factor(&username, &password)?;
+    let checked = ctx
+        .accounts
+        .check_first_factor(Some(&session), &username, &password)?;
     let secret = TotpSecret::generate()?;
     // An enrolment abandoned here (stdin closed, output gone) neither
     // succeeded nor failed: give the counted check back, as passwd does.
@@ -102,12 +103,24 @@ fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {
     };
     let codes = ctx
         .accounts
-        .enable_totp(&session, checked, &secret, &code)?;
+        .enable_totp(&session, checked, &secret, &code)
+        .map_err(already_on)?;
     print_recovery_codes(
         ctx,
         &codes,
         "Two-factor authentication is on. Recovery codes (each works once, instead of a code; they are not shown again):",
     )
+}
+
+/// The library's "already on" refusal, with the command that helps. (Its
+/// other refusals, a wrong code, are left as they are.)
+fn already_on(e: Error) -> Error {
+    match e {
+        Error::Invalid(why) if why.ends_with("already on") => {
+            Error::Invalid(format!("{why}; `authctl 2fa disable` first"))
+        }
+        other => other,
+    }
 }
 
 /// Shows the new secret (a QR code, the URI and the base32 text, or a JSON

@@ -13,7 +13,7 @@ pub fn run(ctx: &mut Context, args: &VerifyArgs) -> Result<()> {
     let Ok(username) = Username::parse(&args.username) else {
         return Err(ctx.accounts.refuse_login(&args.username, &password).into());
     };
-    let (checked, code) = check_credentials(ctx, &input, &username, &password)?;
+    let (checked, code) = check_credentials(ctx, None, &input, &username, &password)?;
     ctx.accounts
         .verify(checked, code.as_deref().map(|c| c.as_str()))?;
     ctx.out.done(

@@ -8,7 +8,14 @@
 //! is given included. Where a change depends on what is stored (a count, a
 //! role, a hash), the doc comment says what must be read and judged inside
 //! that same transaction, so that two processes (or two hosts) doing it at
-//! once cannot both act on the same old state. A second backend implements
+//! once cannot both act on the same old state. That is: **write
+//! transactions are serializable with respect to each other** — the reads
+//! and writes of one behave as if no other write transaction ran between
+//! them. SQLite gets this from `BEGIN IMMEDIATE` (one writer at a time); a
+//! server database must lock what it reads (`SELECT ... FOR UPDATE`, an
+//! advisory lock, or SERIALIZABLE retried on a serialization failure), since
+//! read-then-write under READ COMMITTED loses updates. A conflict retried
+//! past the busy timeout is [`Error::Busy`](crate::Error::Busy). A second backend implements
 //! this trait from these comments; `sqlite` is the reference.
 //!
 //! Callbacks passed in (`admit`, `step`, `check`, `f`) are the library's
@@ -27,7 +34,13 @@
 //!   busy timeout (5 s), then fails with [`Error::Busy`](crate::Error::Busy);
 //!   it never fails half-way because of one.
 //! - **Outcomes** the contract names are [`StoreError`] variants; any other
-//!   failure is [`StoreError::Failed`] with the library's error kind.
+//!   failure is [`StoreError::Failed`] with the library's error kind: a
+//!   wait past the busy timeout is `Busy`, a write refused because the
+//!   database cannot be written is `ReadOnly`, a damaged database is
+//!   `DatabaseUnusable`, anything else `Database`. An operation on an
+//!   [`AccountId`] whose account no longer exists fails with
+//!   [`StoreError::NoSuchAccount`] and changes nothing, unless its comment
+//!   says otherwise.
 //! - **Accounts** are found by their lowercase username; an [`Account`]
 //!   carries its stored fields (failure count, timed and admin locks,
 //!   whether a TOTP secret is set) but never its hash or secret.
@@ -40,7 +53,8 @@ mod rows;
 pub(crate) mod sqlite;
 
 pub(crate) use rows::{
-    Admission, NewAccount, NewSessionRow, PasswordProof, SecondFactorProof, StoreError, StoredTotp,
+    ActorFacts, Admission, NewAccount, NewSessionRow, PasswordProof, SecondFactorProof, StoreError,
+    StoredTotp,
 };
 
 use crate::audit::Event;
@@ -86,10 +100,14 @@ pub(crate) trait AccountRows {
     /// Whether any account exists.
     fn has_accounts(&self) -> StoreResult<bool>;
 
-    /// Calls `f` with each account `filter` selects (role, locked at `now`
-    /// by an admin or until after `now`), in its order, at most its limit,
-    /// with the account's count of live sessions (see
-    /// [`SessionRows::count_live_sessions`]), one row at a time.
+    /// Calls `f` with each account `filter` selects (its role; with
+    /// `locked_only`, locked by an admin or until after `now`), in its
+    /// order, at most its limit, with the account's count of live sessions
+    /// (see [`SessionRows::count_live_sessions`]), one row at a time without
+    /// loading them all. Orders ([`AccountSort`](crate::AccountSort)): by username (bytewise;
+    /// usernames are lowercase ASCII); by creation time, oldest first; by
+    /// last login, most recent first and never-logged-in last; ties in the
+    /// last two by username.
     fn for_each_account(
         &self,
         filter: &AccountFilter,
@@ -121,8 +139,10 @@ pub(crate) trait AccountRows {
     /// session `by` (the importer must still be allowed after the long
     /// hashing before it). A taken username is skipped (its event not
     /// written) when `skip_existing`, else the whole import fails with
-    /// [`StoreError::UsernameTaken`]. `summary(created, skipped)` is the
-    /// event written last. Returns, per account, whether it was created.
+    /// [`StoreError::UsernameTaken`] (a server database must skip without
+    /// aborting its transaction: `ON CONFLICT DO NOTHING` or a savepoint).
+    /// `summary(created, skipped)` is the event written last. Returns, per
+    /// account, whether it was created.
     fn import_accounts(
         &mut self,
         accounts: &[(NewAccount<'_>, Event)],
@@ -163,11 +183,13 @@ pub(crate) trait AccountRows {
     fn delete_account(&mut self, id: AccountId, event: &Event) -> StoreResult<()>;
 
     /// Gives an account `role`. **The last unlocked admin cannot be
-    /// demoted** (as for [`AccountRows::delete_account`]).
+    /// demoted** (as for [`AccountRows::delete_account`]). The event is
+    /// written even if the account had the role already.
     fn set_role(&mut self, id: AccountId, role: Role, event: &Event) -> StoreResult<()>;
 
-    /// Locks an account by an admin (at `event.at`, keeping an earlier lock
-    /// time) with `reason`, deletes its sessions and returns how many.
+    /// Locks an account by an admin (at `event.at`, keeping the time of a
+    /// lock already in place; `reason` replaces any earlier one), deletes
+    /// its sessions and returns how many.
     /// **The last unlocked admin cannot be locked** (as for
     /// [`AccountRows::delete_account`]).
     fn lock_account(
@@ -186,8 +208,9 @@ pub(crate) trait AccountRows {
 pub(crate) trait PasswordChecks {
     /// Starts a password check of an account, **before its hash is
     /// computed**. Inside the write transaction: reads the account's
-    /// [`FailedLogins`], calls `step` with it, and stores what it returns
-    /// (`Ok`); on `Err` stores nothing and returns the refusal's value. The
+    /// [`FailedLogins`], calls `step` with it, and stores the `count` and
+    /// `last_started` of what it returns (`Ok`; `step` changes no other
+    /// field); on `Err` stores nothing and returns the refusal. The
     /// library's `step` counts the check as a failure until a success
     /// resets it and refuses once `lockout.threshold` checks are
     /// unresolved, so **at most `lockout.threshold` checks run in
@@ -240,14 +263,16 @@ pub(crate) trait SessionRows {
     /// The session with this token digest and its account (expired or not).
     fn find_session(&self, token_digest: &[u8]) -> StoreResult<Option<(SessionInfo, Account)>>;
 
-    /// Sets a session's last use to `now`. May be called on a read-only
-    /// store, which answers [`StoreError::ReadOnly`](crate::Error::ReadOnly).
+    /// Sets a session's last use to `now` (no event: it is not a change
+    /// anyone made). May be called on a read-only store, which answers
+    /// [`Error::ReadOnly`](crate::Error::ReadOnly).
     fn touch_session(&mut self, id: SessionId, now: Timestamp) -> StoreResult<()>;
 
     /// Deletes one session; one already gone is not an error.
     fn delete_session(&mut self, id: SessionId, event: &Event) -> StoreResult<()>;
 
-    /// Deletes every session of an account; returns how many there were.
+    /// Deletes every session of an account; returns how many there were
+    /// (0 for an account that no longer exists).
     fn delete_sessions_of(&mut self, id: AccountId, event: &Event) -> StoreResult<usize>;
 
     /// Deletes the sessions `ids`, all or none: each must exist and, with
@@ -291,7 +316,8 @@ pub(crate) trait SettingRows {
     /// settings, applies the change, and calls `check` with the result; a
     /// failure leaves everything as it was. So two admins changing related
     /// settings at once cannot together store a combination `check` would
-    /// refuse. Returns the stored settings after the change.
+    /// refuse. Returns the stored settings after the change, in no
+    /// particular order.
     fn change_setting(
         &mut self,
         key: &str,
@@ -333,8 +359,9 @@ pub(crate) trait TwoFactorRows {
     /// that allowed it (`proof`): stores `secret` with `step` as the last
     /// step accepted (its first code cannot be replayed) and `digests` as the
     /// only recovery codes, and deletes every session of the account but
-    /// `keep_session`. If the account has a secret already, nothing changes:
-    /// [`StoreError::TwoFactorAlreadyOn`].
+    /// `keep_session`. If the account has a secret already, nothing changes
+    /// and the result is [`StoreError::TwoFactorAlreadyOn`], judged before
+    /// the proof (which, having no second factor, would be stale).
     fn enable_totp(
         &mut self,
         proof: &PasswordProof<'_>,

@@ -27,12 +27,21 @@ pub(crate) struct NewAccount<'a> {
 pub(crate) struct Admission {
     /// No account exists yet.
     pub first: bool,
-    /// The role of the acting session's account now: `None` when there is
-    /// no acting session, it no longer exists, or its account is locked by
-    /// an admin.
-    pub actor_role: Option<Role>,
+    /// The acting session's account as it is now: `None` when there is no
+    /// acting session or the session no longer exists (an expired one
+    /// still does).
+    pub actor: Option<ActorFacts>,
     /// The stored `(key, value)` settings.
     pub stored_settings: Vec<(String, String)>,
+}
+
+/// The account behind the acting session, read in the transaction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ActorFacts {
+    /// Its role.
+    pub role: Role,
+    /// Whether an admin has locked it.
+    pub admin_locked: bool,
 }
 
 /// A session to create: the digest of its token and its expiry.
@@ -130,29 +139,5 @@ pub(crate) enum StoreError {
 impl From<Error> for StoreError {
     fn from(e: Error) -> Self {
         StoreError::Failed(e)
-    }
-}
-
-impl From<StoreError> for Error {
-    /// The meaning of each outcome where the caller had nothing more
-    /// specific to say.
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::UsernameTaken(name) => Error::UserExists(name.to_string()),
-            StoreError::NoSuchAccount(id) => Error::NoSuchUser(format!("#{id}")),
-            StoreError::NoSuchSession(id) => Error::NoSuchSession(id.to_string()),
-            StoreError::LastAdmin => Error::Invalid(
-                "the last admin account must stay an unlocked admin: make another account an admin first"
-                    .to_string(),
-            ),
-            StoreError::Stale => Error::AuthenticationFailed,
-            StoreError::AdminLocked => {
-                Error::Locked("the account is locked by an administrator".to_string())
-            }
-            StoreError::TwoFactorAlreadyOn => Error::Invalid(
-                "two-factor authentication is already on for this account".to_string(),
-            ),
-            StoreError::Failed(e) => e,
-        }
     }
 }

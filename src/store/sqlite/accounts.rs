@@ -10,7 +10,9 @@ use crate::model::{
     Account, AccountFilter, AccountId, AccountSort, DetailChange, DisplayName, Email, Role,
     SessionId, Username,
 };
-use crate::store::{AccountRows, Admission, NewAccount, NewSessionRow, StoreError, StoreResult};
+use crate::store::{
+    AccountRows, ActorFacts, Admission, NewAccount, NewSessionRow, StoreError, StoreResult,
+};
 use crate::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension, named_params, params};
 
@@ -227,10 +229,13 @@ impl AccountRows for SqliteStore {
         if role != Role::Admin {
             ensure_other_admin(&tx, id)?;
         }
-        tx.execute(
+        let changed = tx.execute(
             "UPDATE users SET role = ?1 WHERE id = ?2",
             params![role.as_str(), id],
         )?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchAccount(id));
+        }
         insert_event(&tx, event)?;
         tx.commit()?;
         Ok(())
@@ -274,22 +279,24 @@ impl AccountRows for SqliteStore {
 
 /// The facts an account's creation is judged on, read in `tx`.
 fn admission(tx: &Connection, by: Option<SessionId>) -> StoreResult<Admission> {
-    let actor_role = match by {
+    let actor = match by {
         Some(session) => tx
             .query_row(
-                "SELECT role FROM sessions JOIN users ON users.id = sessions.user_id
-                 WHERE sessions.id = ?1 AND admin_locked_at IS NULL",
+                "SELECT role, admin_locked_at IS NOT NULL AS admin_locked
+                 FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = ?1",
                 [session.0],
-                |r| r.get::<_, String>(0),
+                |r| Ok((r.get::<_, String>("role")?, r.get("admin_locked")?)),
             )
             .optional()?
-            .map(|name| Role::parse(&name))
+            .map(|(role, admin_locked)| {
+                Role::parse(&role).map(|role| ActorFacts { role, admin_locked })
+            })
             .transpose()?,
         None => None,
     };
     Ok(Admission {
         first: !has_accounts(tx)?,
-        actor_role,
+        actor,
         stored_settings: stored_pairs(tx)?,
     })
 }

@@ -8,7 +8,7 @@ use crate::audit::Event;
 use crate::lockout::{FailedLogins, Refusal};
 use crate::model::AccountId;
 use crate::store::{PasswordChecks, PasswordProof, SecondFactorProof, StoreError, StoreResult};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 impl PasswordChecks for SqliteStore {
     fn begin_password_check(
@@ -115,7 +115,7 @@ pub(super) fn apply_success(tx: &Connection, proof: &PasswordProof<'_>) -> Store
 }
 
 fn read_failed_logins(tx: &Connection, id: AccountId) -> StoreResult<FailedLogins> {
-    Ok(tx.query_row(
+    tx.query_row(
         "SELECT failed_logins, lockouts, locked_until, admin_locked_at IS NOT NULL AS admin_locked,
              check_started_at
          FROM users WHERE id = ?1",
@@ -129,5 +129,7 @@ fn read_failed_logins(tx: &Connection, id: AccountId) -> StoreResult<FailedLogin
                 last_started: r.get("check_started_at")?,
             })
         },
-    )?)
+    )
+    .optional()?
+    .ok_or(StoreError::NoSuchAccount(id))
 }

@@ -489,7 +489,7 @@ fn an_import_is_all_or_nothing_unless_existing_names_are_skipped() -> Result<()>
         ..event(EventKind::Import, 5, "")
     };
     // The library's rule: the importer must still be an admin.
-    let admit = |facts: &Admission| match facts.actor_role {
+    let admit = |facts: &Admission| match facts.actor.map(|a| a.role) {
         Some(Role::Admin) => Ok(()),
         _ => Err(Error::PermissionDenied("not an admin".to_string())),
     };

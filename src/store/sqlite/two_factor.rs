@@ -66,19 +66,27 @@ impl TwoFactorRows for SqliteStore {
         event: &Event,
     ) -> StoreResult<()> {
         let tx = self.write()?;
+        let on: Option<bool> = tx
+            .query_row(
+                "SELECT totp_secret IS NOT NULL FROM users WHERE id = ?1",
+                [proof.account],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match on {
+            None => return Err(StoreError::NoSuchAccount(proof.account)),
+            Some(true) => return Err(StoreError::TwoFactorAlreadyOn),
+            Some(false) => {}
+        }
         apply_success(&tx, proof)?;
         tx.execute(
             "DELETE FROM sessions WHERE user_id = ?1 AND id != ?2",
             params![proof.account, keep_session.0],
         )?;
-        let changed = tx.execute(
-            "UPDATE users SET totp_secret = ?1, totp_last_step = ?2
-             WHERE id = ?3 AND totp_secret IS NULL",
+        tx.execute(
+            "UPDATE users SET totp_secret = ?1, totp_last_step = ?2 WHERE id = ?3",
             params![secret, step, proof.account],
         )?;
-        if changed == 0 {
-            return Err(StoreError::TwoFactorAlreadyOn);
-        }
         replace_codes(&tx, proof.account, digests)?;
         insert_event(&tx, event)?;
         tx.commit()?;
