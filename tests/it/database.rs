@@ -1,7 +1,6 @@
 //! The database file: where it lives, its modes, and files we must refuse untouched.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::fs;
 
 #[test]

@@ -1,8 +1,7 @@
 //! Settings stored in the database (`authctl config`) and their effect on
 //! later commands, through the binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// An admin `root` (logged in) and a user `bob`.

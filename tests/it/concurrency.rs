@@ -1,8 +1,7 @@
 //! Many real authctl processes at once on one database: every acknowledged
 //! change is there afterwards and the database stays sound.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// A password for user `name` that passes the policy.
 fn pw_for(i: usize) -> String {

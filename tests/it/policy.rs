@@ -3,8 +3,7 @@
 //! Unicode normalisation, and the interactive retry. (`passwd` applies the
 //! same policy: see tests/passwd.rs.)
 
-mod common;
-use common::*;
+use crate::common::*;
 use unicode_normalization::UnicodeNormalization;
 
 /// Registers `user` with extra `args` and `pw` on stdin; asserts it is

@@ -1,7 +1,6 @@
 //! `authctl register`: accounts, roles, validation, the database on disk.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn first_account_is_admin_then_users_and_nothing_on_stdout() {

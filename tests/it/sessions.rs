@@ -1,7 +1,6 @@
 //! `authctl sessions`: listing and revoking sessions, through the binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The ids of `user`'s sessions, oldest first.
 fn session_ids(env: &TestEnv, user: &str) -> Vec<i64> {

@@ -1,7 +1,6 @@
 //! Hidden prompts on a real pseudo-terminal: not echoed, confirmed, mismatches refused.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rexpect::session::PtySession;
 
 /// Reads everything left and returns it with the exit code.

@@ -1,7 +1,6 @@
 //! The audit log: a row for every event, never a secret, and `authctl log`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::fs;
 

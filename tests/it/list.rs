@@ -1,7 +1,6 @@
 //! `authctl list`: filters, order, limit and fitting the terminal.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// root (admin, logged in), then bob, carol (locked) and dave, with their

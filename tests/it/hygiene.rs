@@ -1,8 +1,7 @@
 //! Secret and session hygiene: idle sessions, token rotation on a password
 //! change, bidi-safe names, and the process's umask and core-dump limit.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 

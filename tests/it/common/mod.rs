@@ -1,6 +1,5 @@
 //! TestEnv: runs the built `authctl` in a private temporary home with its own
 //! database and config directory, and reads back what it left on disk.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use assert_cmd::Command;
 use assert_cmd::assert::Assert;
@@ -10,7 +9,6 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 pub mod timing;
-#[allow(unused_imports)] // not every test binary needs the clock
 pub use timing::unix_now;
 
 /// A password that passes the policy.

@@ -1,7 +1,6 @@
 //! `authctl verify`: a password check without a session, like `htpasswd -v`.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn verify(env: &TestEnv, user: &str, pw: &str) -> assert_cmd::assert::Assert {
     env.run(&["verify", user, "--password-stdin"], &format!("{pw}\n"))

@@ -2,9 +2,8 @@
 //! a terminal, codes computed here from the secret, replay, drift,
 //! recovery codes, lockout, and secrets kept out of output and the log.
 
-mod common;
+use crate::common::*;
 use authctl::totp::TotpSecret;
-use common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;

@@ -1,7 +1,6 @@
 //! Admin tooling through the binary: roles, locks, and who may use them.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The newest audit event of `kind`: (actor, target, detail).
 fn last_event(env: &TestEnv, kind: &str) -> (Option<String>, Option<String>, Option<String>) {

@@ -2,8 +2,7 @@
 //! and password changes: the database stays sound, every command that
 //! exited 0 is in it, and no session file is ever half written.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::Write;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

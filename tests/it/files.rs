@@ -1,9 +1,8 @@
 //! Bad database files: truncated, corrupt, read-only (file or directory).
 //! Nothing is lost or changed, and every error names what went wrong.
 
-mod common;
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

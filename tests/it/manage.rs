@@ -1,7 +1,6 @@
 //! `show`, `list`, `update` and `delete`: permissions, output and the last-admin rule.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn show_own_account_as_table_and_json() {

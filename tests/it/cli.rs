@@ -1,7 +1,6 @@
 //! The command line itself: help, version, usage errors, completions.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn help_documents_every_command_and_the_exit_codes() {

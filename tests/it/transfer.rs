@@ -1,8 +1,7 @@
 //! `authctl import` and `export` through the binary: Apache htpasswd
 //! fixtures, CSV with the thread pool, JSON Lines, and the round trip.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::fmt::Write as _;
 

@@ -1,10 +1,9 @@
 //! Brute-force lockout, enumeration-safe failures and hash upgrades, through
 //! the binary.
 
-mod common;
+use crate::common::*;
 use argon2::password_hash::PasswordHasher;
 use argon2::{Algorithm, Argon2, Params, Version};
-use common::*;
 
 /// `n` failed logins for `user`, each exit 3.
 fn fail(env: &TestEnv, user: &str, n: usize) {

@@ -1,7 +1,6 @@
 //! `login`, `whoami`, `logout` and the session token file.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 

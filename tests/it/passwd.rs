@@ -1,7 +1,6 @@
 //! `authctl passwd`: own password, by username, admin reset, session revocation.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn lines(a: &str, b: &str) -> String {
     format!("{a}\n{b}\n")
