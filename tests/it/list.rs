@@ -1,4 +1,4 @@
-//! `authctl list`: filters, order, limit and fitting the terminal.
+//! `authctl list`: who may list, filters, order, limit and fitting the terminal.
 
 use crate::common::*;
 use serde_json::Value;
@@ -42,6 +42,36 @@ fn names(env: &TestEnv, args: &[&str]) -> Vec<String> {
         .iter()
         .map(|a| a["username"].as_str().unwrap().to_string())
         .collect()
+}
+
+#[test]
+fn list_is_admin_only_and_prints_every_account() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    assert_error(env.run(&["list"], ""), 8, "only an admin can list accounts");
+    env.run(&["logout"], "").success();
+    assert_error(env.run(&["list"], ""), 4, "not logged in");
+    env.login("root", PW);
+    let a = env.run(&["list"], "").success();
+    let out = stdout(&a);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows[0].contains("username") && rows[0].contains("last login"));
+    assert!(
+        rows[1].starts_with("bob ") || rows[1].trim_start().starts_with("bob "),
+        "{out}"
+    );
+    assert!(rows[2].trim_start().starts_with("root "), "{out}");
+    let v = json_stdout(&env.run(&["--json", "list"], "").success());
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    assert_eq!(arr[0]["username"], "bob");
+    assert_eq!(arr[0]["role"], "user");
+    assert_eq!(arr[1]["role"], "admin");
+    // The same objects as `show`, live-session count included.
+    assert_eq!(arr[0]["active_sessions"], 0, "bob logged out");
+    let root = json_stdout(&env.run(&["--json", "show"], "").success());
+    assert_eq!(arr[1], root);
+    assert!(root["active_sessions"].as_i64().unwrap() >= 1);
 }
 
 #[test]

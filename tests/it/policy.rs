@@ -1,7 +1,7 @@
 //! The password policy through the binary (NIST SP 800-63B-4, OWASP ASVS
 //! V6.2): length, blocklist, personal details, strength, control characters,
 //! Unicode normalisation, and the interactive retry. (`passwd` applies the
-//! same policy: see tests/passwd.rs.)
+//! same policy: see the `passwd` module.)
 
 use crate::common::*;
 use unicode_normalization::UnicodeNormalization;
