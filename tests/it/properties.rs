@@ -2,6 +2,7 @@
 //! no panic, and what is accepted keeps its promises. (The same parsers
 //! are fuzz targets under `fuzz/`.)
 
+// The library API under test, all of it named here.
 use authctl::account::{escape_for_terminal, is_unsafe_char};
 use authctl::duration::{format_secs, parse_duration};
 use authctl::import::{ImportFormat, parse};

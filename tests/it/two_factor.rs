@@ -3,7 +3,6 @@
 //! recovery codes, lockout, and secrets kept out of output and the log.
 
 use crate::common::*;
-use authctl::totp::TotpSecret;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
@@ -14,9 +13,10 @@ struct Enrolled {
     recovery: Vec<String>,
 }
 
-/// The code for `steps` 30-second steps from now.
+/// The code for `steps` 30-second steps from now. This module's only use of
+/// the library API (everything else runs the binary).
 fn code(secret: &str, steps: i64) -> String {
-    let s = TotpSecret::from_base32(secret).unwrap();
+    let s = authctl::totp::TotpSecret::from_base32(secret).unwrap();
     s.code_at(unix_now() + steps * 30).unwrap()
 }
 
