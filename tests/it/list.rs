@@ -12,21 +12,17 @@ fn four_accounts() -> TestEnv {
     }
     let db = env.db();
     for (user, created) in [("root", 100), ("dave", 200), ("carol", 300), ("bob", 400)] {
-        db.execute(
-            "UPDATE users SET created_at = ?1 WHERE username = ?2",
-            rusqlite::params![created, user],
-        )
-        .unwrap();
+        db.execute(&format!(
+            "UPDATE users SET created_at = {created} WHERE username = '{user}'"
+        ));
     }
     env.login_on_device("d", "dave", PW);
     env.login_on_device("b", "bob", PW);
     env.login("root", PW);
     for (user, at) in [("dave", 1000), ("bob", 2000)] {
-        db.execute(
-            "UPDATE users SET last_login_at = ?1 WHERE username = ?2",
-            rusqlite::params![at, user],
-        )
-        .unwrap();
+        db.execute(&format!(
+            "UPDATE users SET last_login_at = {at} WHERE username = '{user}'"
+        ));
     }
     env.run(&["lock", "carol", "--reason", "on leave"], "")
         .success();

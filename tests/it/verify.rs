@@ -18,7 +18,7 @@ fn right_is_exit_0_wrong_or_unknown_is_exit_3_and_no_session_is_opened() {
     let unknown = stderr(&assert_error(verify(&env, "nobody", PW2), 3, "incorrect"));
     assert_eq!(wrong, unknown);
     assert!(!env.session_path().exists());
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 0);
     let v: serde_json::Value = serde_json::from_str(&stdout(
         &env.run(
             &["--json", "verify", "alice", "--password-stdin"],
@@ -28,7 +28,9 @@ fn right_is_exit_0_wrong_or_unknown_is_exit_3_and_no_session_is_opened() {
     ))
     .unwrap();
     assert_eq!(v, serde_json::json!({ "verified": "alice" }));
-    let verified = env.count("SELECT count(*) FROM events WHERE event = 'password_verified'");
+    let verified = env
+        .db()
+        .count("SELECT count(*) FROM events WHERE event = 'password_verified'");
     assert_eq!(verified, 2);
 }
 

@@ -6,3 +6,12 @@
 
 mod damaged_or_read_only;
 mod opening;
+
+use crate::common::TestEnv;
+use rusqlite::Connection;
+
+/// A connection of the test's own to `env`'s database file, for what only
+/// SQLite has: pragmas, a file made by another program, a held lock.
+fn sqlite_file(env: &TestEnv) -> Connection {
+    Connection::open(env.db_path()).expect("open the SQLite file")
+}
