@@ -31,6 +31,9 @@ impl TestEnv {
         }
     }
 
+    /// The SQLite database file. Besides `sqlite_files`, a few tests read
+    /// its raw bytes to show that a secret is never stored; with another
+    /// backend they need that backend's equivalent.
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("data/users.db")
     }
