@@ -14,7 +14,7 @@ use std::time::Duration;
 
 // Shared with the tests, which use the rest of it.
 #[allow(dead_code)]
-#[path = "../tests/common/timing.rs"]
+#[path = "../tests/it/common/timing.rs"]
 mod timing;
 use timing::median;
 

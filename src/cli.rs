@@ -5,28 +5,12 @@ use authctl::{AccountSort, Role, SettingKey};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  unexpected error (I/O, internal)
-  2  usage (bad arguments, or a password needed with no terminal)
-  3  authentication failed
-  4  not logged in / session expired, revoked or unusable
-  5  database busy
-  6  no such user or session
-  7  account locked or disabled
-  8  permission denied
-  9  user already exists
-  10 database unusable (not an authctl database, newer schema, corrupt)
-  11 input rejected (invalid username, email, name or duration; weak or
-     mismatched password; last admin)";
-
 /// Manage user accounts in a local SQLite database.
 ///
 /// Passwords are read from hidden prompts, or one per line from standard
 /// input with --password-stdin; never from arguments or the environment.
 #[derive(Debug, Parser)]
-#[command(name = "authctl", version, after_help = EXIT_CODES)]
+#[command(name = "authctl", version, after_help = crate::exit::help_table())]
 pub struct Cli {
     /// Account database [default: ~/.local/share/authctl/users.db]
     #[arg(long, global = true, env = "AUTHCTL_DB", value_name = "PATH")]

@@ -63,3 +63,68 @@ impl From<Exit> for std::process::ExitCode {
         std::process::ExitCode::from(code as u8)
     }
 }
+
+/// The exit codes, listed: the one source of the table in `authctl --help`
+/// (which a test compares with the README's).
+impl Exit {
+    /// Every code, in order.
+    pub const ALL: [Exit; 12] = [
+        Exit::Success,
+        Exit::Failure,
+        Exit::Usage,
+        Exit::AuthenticationFailed,
+        Exit::NotLoggedIn,
+        Exit::Busy,
+        Exit::NoSuchUser,
+        Exit::Locked,
+        Exit::PermissionDenied,
+        Exit::UserExists,
+        Exit::DatabaseUnusable,
+        Exit::InputRejected,
+    ];
+
+    /// What the code means, in a few words.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success",
+            Exit::Failure => "unexpected error (I/O, internal)",
+            Exit::Usage => "usage (bad arguments, or a password needed with no terminal)",
+            Exit::AuthenticationFailed => "authentication failed",
+            Exit::NotLoggedIn => "not logged in / session expired, revoked or unusable",
+            Exit::Busy => "database busy",
+            Exit::NoSuchUser => "no such user or session",
+            Exit::Locked => "account locked or disabled",
+            Exit::PermissionDenied => "permission denied",
+            Exit::UserExists => "user already exists",
+            Exit::DatabaseUnusable => {
+                "database unusable (not an authctl database, newer schema, corrupt)"
+            }
+            Exit::InputRejected => {
+                "input rejected (invalid username, email, name or duration; \
+                 weak or mismatched password; last admin)"
+            }
+        }
+    }
+}
+
+/// The "Exit codes:" section of `authctl --help`: a line per code, a long
+/// meaning wrapped under itself to fit 80 columns.
+pub fn help_table() -> String {
+    const WIDTH: usize = 80;
+    let mut table = String::from("Exit codes:");
+    for exit in Exit::ALL {
+        let mut line = format!("  {:<2}", exit as u8);
+        for word in exit.meaning().split(' ') {
+            if line.len() + 1 + word.len() > WIDTH {
+                table.push('\n');
+                table.push_str(&line);
+                line = " ".repeat(4);
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        table.push('\n');
+        table.push_str(&line);
+    }
+    table
+}

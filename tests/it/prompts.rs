@@ -1,7 +1,6 @@
 //! Hidden prompts on a real pseudo-terminal: not echoed, confirmed, mismatches refused.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rexpect::session::PtySession;
 
 /// Reads everything left and returns it with the exit code.
@@ -42,7 +41,7 @@ fn a_mismatched_confirmation_is_exit_11_and_creates_nothing() {
     let (rest, code) = finish(p);
     assert_eq!(code, 11);
     assert!(rest.contains("authctl: passwords do not match"), "{rest}");
-    assert_eq!(env.count("SELECT count(*) FROM users"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), 0);
 }
 
 #[test]
@@ -86,7 +85,8 @@ fn delete_asks_to_type_the_username() {
     let (rest, code) = finish(p);
     assert_eq!(code, 11, "{rest}");
     assert_eq!(
-        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        env.db()
+            .count("SELECT count(*) FROM users WHERE username = 'bob'"),
         1
     );
     let mut p = env.pty(&["delete"]);
@@ -97,7 +97,8 @@ fn delete_asks_to_type_the_username() {
     let (rest, code) = finish(p);
     assert_eq!(code, 0, "{rest}");
     assert_eq!(
-        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        env.db()
+            .count("SELECT count(*) FROM users WHERE username = 'bob'"),
         0
     );
 }

@@ -1,7 +1,6 @@
 //! `authctl verify`: a password check without a session, like `htpasswd -v`.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn verify(env: &TestEnv, user: &str, pw: &str) -> assert_cmd::assert::Assert {
     env.run(&["verify", user, "--password-stdin"], &format!("{pw}\n"))
@@ -19,7 +18,7 @@ fn right_is_exit_0_wrong_or_unknown_is_exit_3_and_no_session_is_opened() {
     let unknown = stderr(&assert_error(verify(&env, "nobody", PW2), 3, "incorrect"));
     assert_eq!(wrong, unknown);
     assert!(!env.session_path().exists());
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 0);
     let v: serde_json::Value = serde_json::from_str(&stdout(
         &env.run(
             &["--json", "verify", "alice", "--password-stdin"],
@@ -29,7 +28,9 @@ fn right_is_exit_0_wrong_or_unknown_is_exit_3_and_no_session_is_opened() {
     ))
     .unwrap();
     assert_eq!(v, serde_json::json!({ "verified": "alice" }));
-    let verified = env.count("SELECT count(*) FROM events WHERE event = 'password_verified'");
+    let verified = env
+        .db()
+        .count("SELECT count(*) FROM events WHERE event = 'password_verified'");
     assert_eq!(verified, 2);
 }
 

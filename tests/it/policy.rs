@@ -1,10 +1,9 @@
 //! The password policy through the binary (NIST SP 800-63B-4, OWASP ASVS
 //! V6.2): length, blocklist, personal details, strength, control characters,
 //! Unicode normalisation, and the interactive retry. (`passwd` applies the
-//! same policy: see tests/passwd.rs.)
+//! same policy: see the `passwd` module.)
 
-mod common;
-use common::*;
+use crate::common::*;
 use unicode_normalization::UnicodeNormalization;
 
 /// Registers `user` with extra `args` and `pw` on stdin; asserts it is
@@ -13,7 +12,7 @@ fn refused(env: &TestEnv, user: &str, args: &[&str], pw: &str, why: &str) {
     let mut all = vec!["register", user, "--password-stdin"];
     all.extend_from_slice(args);
     assert_error(env.run(&all, &format!("{pw}\n")), 11, why);
-    let n = env.count(&format!(
+    let n = env.db().count(&format!(
         "SELECT count(*) FROM users WHERE username = '{user}'"
     ));
     assert_eq!(n, 0, "{pw:?} created {user}");
@@ -181,7 +180,8 @@ fn an_interactive_prompt_allows_three_tries() {
     p.exp_eof().unwrap();
     assert_eq!(pty_exit_code(&p), 11);
     assert_eq!(
-        env.count("SELECT count(*) FROM users WHERE username = 'bob'"),
+        env.db()
+            .count("SELECT count(*) FROM users WHERE username = 'bob'"),
         0
     );
 }

@@ -3,13 +3,13 @@
 //! refused, and the database is then exactly as it was (every row of every
 //! table, the audit log included).
 
+use crate::common::db::{Sqlite, TestDb};
 use authctl::import::{self, ImportFormat};
 use authctl::totp::TotpSecret;
 use authctl::{
     AccountFilter, Accounts, DetailChange, Details, Email, Error, ImportPlan, Role, Session,
     SessionId, SettingKey, Username,
 };
-use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -33,23 +33,12 @@ fn login(accounts: &mut Accounts, user: &str) -> Session {
 
 /// Every row of every table, as text, in a stable order.
 fn snapshot(db: &Path) -> Vec<String> {
-    let conn = Connection::open(db).expect("open");
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("tables");
+    let db = Sqlite::open(db);
+    let tables = ["users", "sessions", "events", "settings", "recovery_codes"];
     let mut rows = Vec::new();
     for table in tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
-            .expect("select");
-        let columns = stmt.column_count();
-        let mut found = stmt.query([]).expect("query");
-        while let Some(row) = found.next().expect("row") {
-            let values: Vec<String> = (0..columns)
-                .map(|i| format!("{:?}", row.get_ref(i).expect("value")))
-                .collect();
-            rows.push(format!("{table}: {}", values.join(" | ")));
+        for row in db.rows(&format!("SELECT * FROM {table} ORDER BY 1")) {
+            rows.push(format!("{table}: {row:?}"));
         }
     }
     rows

@@ -1,7 +1,6 @@
 //! `authctl register`: accounts, roles, validation, the database on disk.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn first_account_is_admin_then_users_and_nothing_on_stdout() {
@@ -29,14 +28,15 @@ fn first_account_is_admin_then_users_and_nothing_on_stdout() {
     env.run(&["register", "bob", "--password-stdin"], &format!("{PW}\n"))
         .success()
         .stderr(predicates::str::contains("created account bob (user)"));
-    let db = env.db();
-    let rows: Vec<(String, String, Option<String>, Option<String>)> = db
-        .prepare("SELECT username, role, email, name FROM users ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = env
+        .db()
+        .rows("SELECT username, role, email, name FROM users ORDER BY id")
+        .into_iter()
+        .map(|row| {
+            let [username, role, email, name] = row.try_into().unwrap();
+            (username.unwrap(), role.unwrap(), email, name)
+        })
+        .collect();
     assert_eq!(
         rows,
         vec![
@@ -55,10 +55,7 @@ fn first_account_is_admin_then_users_and_nothing_on_stdout() {
 fn password_is_stored_only_as_argon2id_with_default_cost() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    let hash: String = env
-        .db()
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
-        .unwrap();
+    let hash = env.db().text("SELECT password_hash FROM users");
     assert!(
         hash.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"),
         "{hash}"
@@ -78,7 +75,7 @@ fn taken_names_are_exit_9_in_any_letter_case() {
             "user alice already exists",
         );
     }
-    assert_eq!(env.count("SELECT count(*) FROM users"), 1);
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), 1);
 }
 
 #[test]
@@ -98,7 +95,7 @@ fn invalid_usernames_emails_and_names_are_exit_11_and_create_nothing() {
         args.push("--password-stdin");
         assert_error(env.run(&args, &format!("{PW}\n")), 11, "invalid");
     }
-    assert_eq!(env.count("SELECT count(*) FROM users"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), 0);
 }
 
 #[test]
@@ -122,7 +119,7 @@ fn weak_passwords_are_exit_11_with_the_reason() {
         11,
         "too short",
     );
-    assert_eq!(env.count("SELECT count(*) FROM users"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), 0);
     // The limit counts characters, not bytes: 1024 two-byte characters pass
     // the length rule, 1025 do not.
     let long: String = "ŝtrong pâßphrase ".chars().cycle().take(1025).collect();
@@ -171,7 +168,7 @@ fn no_terminal_and_no_password_stdin_fails_at_once_with_exit_2() {
         "standard input ended",
     );
     assert!(!env.dir.path().join("config").exists());
-    assert_eq!(env.count("SELECT count(*) FROM users"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), 0);
 }
 
 #[test]

@@ -2,9 +2,7 @@
 //! a terminal, codes computed here from the secret, replay, drift,
 //! recovery codes, lockout, and secrets kept out of output and the log.
 
-mod common;
-use authctl::totp::TotpSecret;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
@@ -15,9 +13,10 @@ struct Enrolled {
     recovery: Vec<String>,
 }
 
-/// The code for `steps` 30-second steps from now.
+/// The code for `steps` 30-second steps from now. This module's only use of
+/// the library API (everything else runs the binary).
 fn code(secret: &str, steps: i64) -> String {
-    let s = TotpSecret::from_base32(secret).unwrap();
+    let s = authctl::totp::TotpSecret::from_base32(secret).unwrap();
     s.code_at(unix_now() + steps * 30).unwrap()
 }
 
@@ -116,7 +115,7 @@ fn login_needs_a_right_unused_code_after_enrolment() {
     login_with_code(&env, &next).success();
     assert_error(login_with_code(&env, &next), 3, "incorrect");
     assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'login_failed' AND detail = 'wrong or reused code'"),
+        env.db().count("SELECT count(*) FROM events WHERE event = 'login_failed' AND detail = 'wrong or reused code'"),
         4
     );
 }
@@ -131,7 +130,7 @@ fn a_recovery_code_works_once_instead_of_a_code() {
         .success()
         .stdout("on (9 recovery codes left)\n");
     assert_eq!(
-        env.count(
+        env.db().count(
             "SELECT count(*) FROM events WHERE event = 'login' AND detail = 'with a recovery code'"
         ),
         1
@@ -209,7 +208,7 @@ fn disable_and_new_recovery_codes_need_the_password_and_a_code() {
     .stderr("two-factor authentication is off\n");
     env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n"))
         .success();
-    assert_eq!(env.count("SELECT count(*) FROM recovery_codes"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM recovery_codes"), 0);
     assert_error(
         env.run(&["2fa", "disable", "--password-stdin"], &format!("{PW}\n")),
         11,
@@ -234,7 +233,7 @@ fn an_admin_resets_a_lost_device_and_nobody_else_can() {
     env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n"))
         .success();
     assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'two_factor_reset' AND actor = 'root' AND target = 'alice'"),
+        env.db().count("SELECT count(*) FROM events WHERE event = 'two_factor_reset' AND actor = 'root' AND target = 'alice'"),
         1
     );
     let list = json_stdout(
@@ -283,7 +282,7 @@ fn the_secret_and_recovery_codes_are_never_shown_again_or_logged() {
     // The database keeps only digests of the recovery codes.
     let raw = String::from_utf8_lossy(&std::fs::read(env.db_path()).unwrap()).into_owned();
     assert!(e.recovery.iter().all(|c| !raw.contains(c.as_str())));
-    assert_eq!(env.count("SELECT count(*) FROM events WHERE detail LIKE '%' || (SELECT totp_secret FROM users WHERE username = 'alice') || '%'"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM events WHERE detail LIKE '%' || (SELECT totp_secret FROM users WHERE username = 'alice') || '%'"), 0);
 }
 
 #[test]
@@ -332,7 +331,7 @@ fn review_cases_spaces_missing_codes_self_reset_and_unburnt_codes() {
         3,
         "incorrect",
     );
-    assert_eq!(env.user_column::<i64>("failed_logins", "alice"), 1);
+    assert_eq!(env.db().user_i64("failed_logins", "alice"), 1);
     // A refused new password does not spend the recovery code given.
     assert_error(
         env.run(
@@ -342,7 +341,7 @@ fn review_cases_spaces_missing_codes_self_reset_and_unburnt_codes() {
         11,
         "too short",
     );
-    assert_eq!(env.count("SELECT count(*) FROM recovery_codes"), 10);
+    assert_eq!(env.db().count("SELECT count(*) FROM recovery_codes"), 10);
     login_with_code(&env, &e.recovery[0]).success();
 
     // An admin cannot strip their own second factor with a session alone,
@@ -406,13 +405,11 @@ fn a_wrong_or_missing_enrolment_code_leaves_two_factor_off() {
         err.ends_with("standard input ended before an authentication code was read\n"),
         "{err}"
     );
+    assert_eq!(env.db().user_opt_text("totp_secret", "alice"), None);
+    assert_eq!(env.db().user_i64("failed_logins", "alice"), 0);
     assert_eq!(
-        env.user_column::<Option<String>>("totp_secret", "alice"),
-        None
-    );
-    assert_eq!(env.user_column::<i64>("failed_logins", "alice"), 0);
-    assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'two_factor_enabled'"),
+        env.db()
+            .count("SELECT count(*) FROM events WHERE event = 'two_factor_enabled'"),
         0
     );
     env.run(&["2fa", "status"], "").success().stdout("off\n");

@@ -1,7 +1,6 @@
 //! The audit log: a row for every event, never a secret, and `authctl log`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::fs;
 
@@ -16,14 +15,14 @@ fn os_user() -> String {
 
 /// Every stored event, oldest first, as (event, outcome, actor, target).
 fn events(env: &TestEnv) -> Vec<(String, String, Option<String>, Option<String>)> {
-    let db = env.db();
-    let mut stmt = db
-        .prepare("SELECT event, outcome, actor, target FROM events ORDER BY id")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    env.db()
+        .rows("SELECT event, outcome, actor, target FROM events ORDER BY id")
+        .into_iter()
+        .map(|row| {
+            let [event, outcome, actor, target] = row.try_into().unwrap();
+            (event.unwrap(), outcome.unwrap(), actor, target)
+        })
+        .collect()
 }
 
 fn row(
@@ -103,12 +102,10 @@ fn every_event_is_recorded_with_actor_target_and_os_user() {
     assert_eq!(events(&env), expected);
     let users: Vec<String> = env
         .db()
-        .prepare("SELECT DISTINCT os_user FROM events")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+        .rows("SELECT DISTINCT os_user FROM events")
+        .into_iter()
+        .map(|row| row[0].clone().unwrap())
+        .collect();
     assert_eq!(users, [os_user()]);
 }
 

@@ -1,10 +1,9 @@
 //! Brute-force lockout, enumeration-safe failures and hash upgrades, through
 //! the binary.
 
-mod common;
+use crate::common::*;
 use argon2::password_hash::PasswordHasher;
 use argon2::{Algorithm, Argon2, Params, Version};
-use common::*;
 
 /// `n` failed logins for `user`, each exit 3.
 fn fail(env: &TestEnv, user: &str, n: usize) {
@@ -18,7 +17,7 @@ fn fail(env: &TestEnv, user: &str, n: usize) {
 }
 
 fn locked_until(env: &TestEnv, user: &str) -> Option<i64> {
-    env.user_column("locked_until", user)
+    env.db().user_opt_i64("locked_until", user)
 }
 
 #[test]
@@ -53,7 +52,7 @@ fn five_failures_lock_the_account_and_even_the_right_password_is_refused() {
         4,
         "no longer valid",
     );
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 0);
     // passwd with the current password is refused the same way.
     assert_error(
         env.run(
@@ -71,16 +70,15 @@ fn a_success_resets_the_count_and_an_expired_lock_lets_the_user_in() {
     env.register("alice", PW);
     fail(&env, "alice", 4);
     env.login("alice", PW);
-    assert_eq!(env.count("SELECT failed_logins FROM users"), 0);
+    assert_eq!(env.db().count("SELECT failed_logins FROM users"), 0);
     fail(&env, "alice", 4);
     env.login("alice", PW);
 
     fail(&env, "alice", 5);
     assert_error(env.login_attempt("alice", PW), 7, "locked");
     // Let the lock run out, then fail five more times: the lock doubles.
-    env.db()
-        .execute("UPDATE users SET locked_until = ?1", [unix_now() - 1])
-        .unwrap();
+    let lock_ran_out = format!("UPDATE users SET locked_until = {}", unix_now() - 1);
+    env.db().execute(&lock_ran_out);
     fail(&env, "alice", 5);
     let until = locked_until(&env, "alice").unwrap();
     assert!(
@@ -88,16 +86,14 @@ fn a_success_resets_the_count_and_an_expired_lock_lets_the_user_in() {
         "30 minutes: {until}"
     );
     // Once it runs out, the right password works and clears everything.
-    env.db()
-        .execute("UPDATE users SET locked_until = ?1", [unix_now() - 1])
-        .unwrap();
+    let lock_ran_out = format!("UPDATE users SET locked_until = {}", unix_now() - 1);
+    env.db().execute(&lock_ran_out);
     env.login("alice", PW);
-    let (count, locks): (i64, i64) = env
-        .db()
-        .query_row("SELECT failed_logins, lockouts FROM users", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let db = env.db();
+    let (count, locks) = (
+        db.count("SELECT failed_logins FROM users"),
+        db.count("SELECT lockouts FROM users"),
+    );
     assert_eq!((count, locks), (0, 0));
     assert_eq!(locked_until(&env, "alice"), None);
 }
@@ -124,7 +120,8 @@ fn failed_self_delete_and_passwd_count_toward_the_lock() {
         );
     }
     assert_eq!(
-        env.count("SELECT failed_logins FROM users WHERE username = 'alice'"),
+        env.db()
+            .count("SELECT failed_logins FROM users WHERE username = 'alice'"),
         4
     );
     fail(&env, "alice", 1);
@@ -163,16 +160,14 @@ fn unknown_users_fail_like_wrong_passwords_in_text_and_code() {
 
 /// Stores `hash` as alice's password hash.
 fn set_hash(env: &TestEnv, hash: &str) {
-    env.db()
-        .execute(
-            "UPDATE users SET password_hash = ?1 WHERE username = 'alice'",
-            [hash],
-        )
-        .unwrap();
+    assert!(!hash.contains('\''), "{hash}");
+    env.db().execute(&format!(
+        "UPDATE users SET password_hash = '{hash}' WHERE username = 'alice'"
+    ));
 }
 
 fn stored_hash(env: &TestEnv) -> String {
-    env.user_column("password_hash", "alice")
+    env.db().user_text("password_hash", "alice")
 }
 
 #[test]
@@ -215,7 +210,7 @@ fn parallel_guesses_get_no_more_checks_than_the_threshold_and_lock_once() {
     let checked = codes.iter().filter(|&&c| c == 3).count();
     assert_eq!(checked, 5, "{codes:?}");
     assert!(codes.iter().all(|&c| c == 3 || c == 7), "{codes:?}");
-    let locks = env.count("SELECT lockouts FROM users");
+    let locks = env.db().count("SELECT lockouts FROM users");
     assert_eq!(locks, 1, "one burst, one 15-minute lock");
     assert_error(env.login_attempt("alice", PW), 7, "locked until");
 }
@@ -231,13 +226,8 @@ fn a_name_no_account_can_have_fails_like_an_unknown_user_and_is_logged() {
     ));
     let invalid = env.login_attempt("Bad\u{1b}[2J Name!", PW2);
     assert_eq!(stderr(&assert_error(invalid, 3, "incorrect")), unknown);
-    let target: String = env
+    let target = env
         .db()
-        .query_row(
-            "SELECT target FROM events ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+        .text("SELECT target FROM events ORDER BY id DESC LIMIT 1");
     assert_eq!(target, "Bad\\u{1b}[2J Name!", "as typed, escaped");
 }

@@ -1,7 +1,6 @@
-//! `authctl list`: filters, order, limit and fitting the terminal.
+//! `authctl list`: who may list, filters, order, limit and fitting the terminal.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// root (admin, logged in), then bob, carol (locked) and dave, with their
@@ -13,21 +12,17 @@ fn four_accounts() -> TestEnv {
     }
     let db = env.db();
     for (user, created) in [("root", 100), ("dave", 200), ("carol", 300), ("bob", 400)] {
-        db.execute(
-            "UPDATE users SET created_at = ?1 WHERE username = ?2",
-            rusqlite::params![created, user],
-        )
-        .unwrap();
+        db.execute(&format!(
+            "UPDATE users SET created_at = {created} WHERE username = '{user}'"
+        ));
     }
     env.login_on_device("d", "dave", PW);
     env.login_on_device("b", "bob", PW);
     env.login("root", PW);
     for (user, at) in [("dave", 1000), ("bob", 2000)] {
-        db.execute(
-            "UPDATE users SET last_login_at = ?1 WHERE username = ?2",
-            rusqlite::params![at, user],
-        )
-        .unwrap();
+        db.execute(&format!(
+            "UPDATE users SET last_login_at = {at} WHERE username = '{user}'"
+        ));
     }
     env.run(&["lock", "carol", "--reason", "on leave"], "")
         .success();
@@ -43,6 +38,36 @@ fn names(env: &TestEnv, args: &[&str]) -> Vec<String> {
         .iter()
         .map(|a| a["username"].as_str().unwrap().to_string())
         .collect()
+}
+
+#[test]
+fn list_is_admin_only_and_prints_every_account() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    assert_error(env.run(&["list"], ""), 8, "only an admin can list accounts");
+    env.run(&["logout"], "").success();
+    assert_error(env.run(&["list"], ""), 4, "not logged in");
+    env.login("root", PW);
+    let a = env.run(&["list"], "").success();
+    let out = stdout(&a);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows[0].contains("username") && rows[0].contains("last login"));
+    assert!(
+        rows[1].starts_with("bob ") || rows[1].trim_start().starts_with("bob "),
+        "{out}"
+    );
+    assert!(rows[2].trim_start().starts_with("root "), "{out}");
+    let v = json_stdout(&env.run(&["--json", "list"], "").success());
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    assert_eq!(arr[0]["username"], "bob");
+    assert_eq!(arr[0]["role"], "user");
+    assert_eq!(arr[1]["role"], "admin");
+    // The same objects as `show`, live-session count included.
+    assert_eq!(arr[0]["active_sessions"], 0, "bob logged out");
+    let root = json_stdout(&env.run(&["--json", "show"], "").success());
+    assert_eq!(arr[1], root);
+    assert!(root["active_sessions"].as_i64().unwrap() >= 1);
 }
 
 #[test]

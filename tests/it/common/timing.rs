@@ -10,6 +10,7 @@ pub fn unix_now() -> i64 {
 }
 
 /// The median wall time of `runs` calls of `f`.
+#[allow(dead_code, reason = "only benches/security.rs times things")]
 pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {

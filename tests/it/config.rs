@@ -1,8 +1,7 @@
 //! Settings stored in the database (`authctl config`) and their effect on
 //! later commands, through the binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// An admin `root` (logged in) and a user `bob`.
@@ -32,7 +31,7 @@ fn config_is_for_admins() {
     ] {
         assert_error(env.run(args, ""), 8, "only an admin can");
     }
-    assert_eq!(env.count("SELECT count(*) FROM settings"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM settings"), 0);
 }
 
 #[test]
@@ -86,9 +85,10 @@ fn bad_values_are_refused_and_change_nothing() {
     ] {
         assert_error(env.run(&["config", "set", key, value], ""), 11, needle);
     }
-    assert_eq!(env.count("SELECT count(*) FROM settings"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM settings"), 0);
     assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'setting_changed'"),
+        env.db()
+            .count("SELECT count(*) FROM events WHERE event = 'setting_changed'"),
         0
     );
 }
@@ -104,14 +104,12 @@ fn a_change_is_stored_audited_and_applies_to_later_commands() {
     env.run(&["config", "get", "password.min_length"], "")
         .success()
         .stdout("30\n");
-    let (actor, detail): (String, String) = env
+    let [actor, detail] = env
         .db()
-        .query_row(
-            "SELECT actor, detail FROM events WHERE event = 'setting_changed'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .row("SELECT actor, detail FROM events WHERE event = 'setting_changed'")
+        .try_into()
         .unwrap();
+    let (actor, detail) = (actor.unwrap(), detail.unwrap());
     assert_eq!(
         (actor.as_str(), detail.as_str()),
         ("root", "password.min_length=30")
@@ -144,7 +142,7 @@ fn lockout_settings_take_effect() {
         env.run(&["login", "bob", "--password-stdin"], &format!("{PW2}\n"))
             .code(3);
     }
-    let until: i64 = env.user_column("locked_until", "bob");
+    let until = env.db().user_i64("locked_until", "bob");
     assert!((until - unix_now() - 60).abs() <= 5, "one minute: {until}");
 }
 
@@ -154,7 +152,9 @@ fn session_lifetimes_take_effect() {
     set(&env, "session.ttl", "1h");
     set(&env, "session.max_ttl", "2h");
     env.login_on_device("laptop", "bob", PW);
-    let expires: i64 = env.count("SELECT max(expires_at) FROM sessions WHERE user_id = 2");
+    let expires: i64 = env
+        .db()
+        .count("SELECT max(expires_at) FROM sessions WHERE user_id = 2");
     assert!((expires - unix_now() - 3600).abs() <= 5, "{expires}");
     assert_error(
         env.run(
@@ -178,13 +178,13 @@ fn new_hash_parameters_upgrade_each_hash_at_its_next_login() {
     set(&env, "hash.memory_kib", "19456");
     set(&env, "hash.iterations", "2");
     set(&env, "hash.parallelism", "1");
-    let before: String = env.user_column("password_hash", "bob");
+    let before = env.db().user_text("password_hash", "bob");
     assert!(
         before.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"),
         "{before}"
     );
     env.login_on_device("laptop", "bob", PW);
-    let after: String = env.user_column("password_hash", "bob");
+    let after = env.db().user_text("password_hash", "bob");
     assert!(
         after.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
         "{after}"
@@ -194,7 +194,7 @@ fn new_hash_parameters_upgrade_each_hash_at_its_next_login() {
         &format!("{PW}\n"),
     )
     .success();
-    let new: String = env.user_column("password_hash", "carol");
+    let new = env.db().user_text("password_hash", "carol");
     assert!(new.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{new}");
 }
 
@@ -215,7 +215,8 @@ fn closed_registration_needs_an_admin_session() {
     env.run(&["logout"], "").success();
     assert_error(register_dave(), 4, "log in as an admin first");
     assert_eq!(
-        env.count("SELECT count(*) FROM users WHERE username = 'dave'"),
+        env.db()
+            .count("SELECT count(*) FROM users WHERE username = 'dave'"),
         0
     );
 }
@@ -226,13 +227,9 @@ fn closed_registration_still_allows_the_very_first_account() {
     // Create the database, then close registration before any account exists.
     env.run(&["whoami"], "").code(4);
     env.db()
-        .execute(
-            "INSERT INTO settings (key, value) VALUES ('registration', 'admin')",
-            [],
-        )
-        .unwrap();
+        .execute("INSERT INTO settings (key, value) VALUES ('registration', 'admin')");
     env.register("root", PW);
-    assert_eq!(env.user_column::<String>("role", "root"), "admin");
+    assert_eq!(env.db().user_text("role", "root"), "admin");
     assert_error(
         env.run(&["register", "bob", "--password-stdin"], &format!("{PW}\n")),
         4,
@@ -277,17 +274,13 @@ fn register_role_admin_needs_an_admin_session() {
         )
         .success();
     assert_eq!(json_stdout(&out)["role"], "admin");
-    assert_eq!(env.user_column::<String>("role", "ops"), "admin");
+    assert_eq!(env.db().user_text("role", "ops"), "admin");
 }
 
 #[test]
 fn an_unusable_stored_setting_is_exit_10_naming_it() {
     let env = admin_env();
     env.db()
-        .execute(
-            "INSERT INTO settings (key, value) VALUES ('lockout.threshold', '0')",
-            [],
-        )
-        .unwrap();
+        .execute("INSERT INTO settings (key, value) VALUES ('lockout.threshold', '0')");
     assert_error(env.run(&["whoami"], ""), 10, "lockout.threshold");
 }

@@ -1,7 +1,6 @@
 //! `login`, `whoami`, `logout` and the session token file.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
@@ -24,13 +23,15 @@ fn login_writes_a_private_token_file_and_stores_only_its_hash() {
     let token = token.trim_end();
     assert_eq!(token.len(), 64);
     assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
-    // The database has the token's SHA-256, never the token.
-    let stored: Vec<u8> = env
-        .db()
-        .query_row("SELECT token_sha256 FROM sessions", [], |r| r.get(0))
-        .unwrap();
+    // The database has the token's SHA-256, never the token (bytes, which
+    // the test database gives in hex).
+    let stored = env.db().text("SELECT token_sha256 FROM sessions");
     use sha2::Digest;
-    assert_eq!(stored, sha2::Sha256::digest(token.as_bytes()).to_vec());
+    let digest: String = sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(stored, digest);
     let raw = fs::read(env.db_path()).unwrap();
     assert!(!String::from_utf8_lossy(&raw).contains(token));
     // Nothing but the session file in the config directory (no temp files).
@@ -57,9 +58,10 @@ fn wrong_password_and_unknown_user_give_the_same_exit_3_and_write_nothing() {
     );
     assert_eq!(stderr(&wrong), stderr(&unknown));
     assert!(!env.session_path().exists());
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 0);
     assert_eq!(
-        env.count("SELECT count(*) FROM users WHERE last_login_at IS NOT NULL"),
+        env.db()
+            .count("SELECT count(*) FROM users WHERE last_login_at IS NOT NULL"),
         0
     );
 }
@@ -73,7 +75,7 @@ fn logging_in_again_revokes_the_previous_session() {
     let first = env.session_token();
     env.login("bob", PW);
     assert_ne!(first, env.session_token());
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 1);
     env.run(&["whoami"], "").success().stdout("bob\n");
 }
 
@@ -86,7 +88,9 @@ fn ttl_is_applied_and_validated() {
         &format!("{PW}\n"),
     )
     .success();
-    let span = env.count("SELECT expires_at - created_at FROM sessions");
+    let span = env
+        .db()
+        .count("SELECT expires_at - created_at FROM sessions");
     assert_eq!(span, 90);
     env.run(
         &["login", "alice", "--password-stdin", "--ttl", "7d"],
@@ -94,7 +98,8 @@ fn ttl_is_applied_and_validated() {
     )
     .success();
     assert_eq!(
-        env.count("SELECT expires_at - created_at FROM sessions"),
+        env.db()
+            .count("SELECT expires_at - created_at FROM sessions"),
         7 * 86400
     );
     for (bad, why) in [
@@ -114,7 +119,8 @@ fn ttl_is_applied_and_validated() {
     // Default: 24 hours.
     env.login("alice", PW);
     assert_eq!(
-        env.count("SELECT expires_at - created_at FROM sessions"),
+        env.db()
+            .count("SELECT expires_at - created_at FROM sessions"),
         86400
     );
 }
@@ -144,9 +150,7 @@ fn expired_revoked_and_tampered_sessions_are_exit_4() {
     env.register("alice", PW);
     env.login("alice", PW);
     // Expired: move its expiry into the past.
-    env.db()
-        .execute("UPDATE sessions SET expires_at = 1000", [])
-        .unwrap();
+    env.db().execute("UPDATE sessions SET expires_at = 1000");
     assert_error(
         env.run(&["whoami"], ""),
         4,
@@ -154,7 +158,7 @@ fn expired_revoked_and_tampered_sessions_are_exit_4() {
     );
     // Revoked: the row is gone.
     env.login("alice", PW);
-    env.db().execute("DELETE FROM sessions", []).unwrap();
+    env.db().execute("DELETE FROM sessions");
     assert_error(env.run(&["whoami"], ""), 4, "no longer valid");
     // Tampered: a well-formed token nobody issued, and garbage.
     fs::write(env.session_path(), "0".repeat(64)).unwrap();
@@ -190,13 +194,13 @@ fn login_and_logout_revoke_the_session_named_by_a_widened_file() {
     widen();
     // Logging in again replaces the file and revokes what it held.
     env.login("alice", PW);
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 1);
     assert_eq!(mode(&env.session_path()), 0o600);
     widen();
     env.run(&["logout"], "")
         .success()
         .stderr(predicates::str::contains("logged out alice"));
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 0);
     assert!(!env.session_path().exists());
 }
 
@@ -233,7 +237,7 @@ fn logout_revokes_and_removes_the_file() {
         .stdout("")
         .stderr(predicates::str::contains("logged out alice"));
     assert!(!env.session_path().exists());
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 0);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 0);
     // Again: nothing to do, still success.
     env.run(&["logout"], "")
         .success()
@@ -248,7 +252,7 @@ fn logout_all_revokes_every_session_of_the_user_only() {
     env.login("alice", PW);
     env.login_on_device("laptop", "alice", PW);
     env.login_on_device("bobcfg", "bob", PW);
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 3);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 3);
     env.run(&["logout", "--all"], "")
         .success()
         .stderr(predicates::str::contains(
@@ -264,7 +268,7 @@ fn logout_all_revokes_every_session_of_the_user_only() {
         .assert()
         .success()
         .stdout("bob\n");
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 1);
 }
 
 #[test]
@@ -272,7 +276,7 @@ fn logout_with_an_ended_session_removes_the_file_and_succeeds() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.login("alice", PW);
-    env.db().execute("DELETE FROM sessions", []).unwrap();
+    env.db().execute("DELETE FROM sessions");
     env.run(&["logout"], "")
         .success()
         .stderr(predicates::str::contains("already ended"));

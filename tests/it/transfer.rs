@@ -1,8 +1,7 @@
 //! `authctl import` and `export` through the binary: Apache htpasswd
 //! fixtures, CSV with the thread pool, JSON Lines, and the round trip.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -23,7 +22,7 @@ fn import(env: &TestEnv, args: &[&str], stdin: &str) -> assert_cmd::assert::Asse
 }
 
 fn users(env: &TestEnv) -> i64 {
-    env.count("SELECT count(*) FROM users")
+    env.db().count("SELECT count(*) FROM users")
 }
 
 fn login_with(env: &TestEnv, user: &str, pw: &str) -> assert_cmd::assert::Assert {
@@ -44,12 +43,12 @@ fn an_apache_bcrypt_file_imports_logs_in_and_upgrades_to_argon2id() {
         stderr(&out),
         "imported 2 account(s); 0 skipped, 0 refused\n"
     );
-    let kept: String = env.user_column("password_hash", "alice");
+    let kept = env.db().user_text("password_hash", "alice");
     assert!(kept.starts_with("$2y$05$"), "kept as it was: {kept}");
 
     login_with(&env, "alice", "apache horse battery 2").code(3);
     login_with(&env, "alice", "apache horse battery 1").success();
-    let upgraded: String = env.user_column("password_hash", "alice");
+    let upgraded = env.db().user_text("password_hash", "alice");
     assert!(
         upgraded.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"),
         "{upgraded}"
@@ -58,15 +57,18 @@ fn an_apache_bcrypt_file_imports_logs_in_and_upgrades_to_argon2id() {
     env.run(&["verify", "bob", "--password-stdin"], "second staple 2\n")
         .success();
     assert!(
-        env.user_column::<String>("password_hash", "bob")
+        env.db()
+            .user_text("password_hash", "bob")
             .starts_with("$argon2id$")
     );
     assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'register' AND detail = 'imported'"),
+        env.db()
+            .count("SELECT count(*) FROM events WHERE event = 'register' AND detail = 'imported'"),
         2
     );
     assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'import' AND actor = 'root'"),
+        env.db()
+            .count("SELECT count(*) FROM events WHERE event = 'import' AND actor = 'root'"),
         1
     );
 }
@@ -141,7 +143,8 @@ fn existing_usernames_stop_the_import_unless_skipped_and_dry_run_writes_nothing(
     );
     assert_eq!(users(&env), 2, "a dry run writes nothing");
     assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'import'"),
+        env.db()
+            .count("SELECT count(*) FROM events WHERE event = 'import'"),
         0
     );
 
@@ -186,12 +189,12 @@ fn a_csv_of_hundreds_of_users_is_hashed_on_the_thread_pool_and_imported() {
     );
     assert_eq!(users(&env), 301);
     assert_eq!(
-        env.count(
+        env.db().count(
             "SELECT count(*) FROM users WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"
         ),
         300
     );
-    let email: String = env.user_column("email", "user299");
+    let email = env.db().user_text("email", "user299");
     assert_eq!(email, "user299@example.com");
     login_with(&env, "user150", "violet tractor mangoes 150 sing").success();
 }
@@ -268,8 +271,8 @@ fn jsonl_imports_roles_hashes_and_passwords() {
          {{\"username\":\"alice\",\"name\":\"Alice\",\"password_hash\":\"{alice_hash}\"}}\n"
     );
     import(&env, &["--format", "jsonl"], &jsonl).success();
-    assert_eq!(env.user_column::<String>("role", "ops"), "admin");
-    assert_eq!(env.user_column::<String>("name", "alice"), "Alice");
+    assert_eq!(env.db().user_text("role", "ops"), "admin");
+    assert_eq!(env.db().user_text("name", "alice"), "Alice");
     login_with(&env, "ops", &format!("{PW2} zeta")).success();
     login_with(&env, "alice", "apache horse battery 1").success();
 }
@@ -307,7 +310,7 @@ fn export_without_hashes_has_none() {
         "username,email,name,role\nroot,root@example.com,,admin\n"
     );
     assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE event = 'export' AND detail = 'without password hashes'"),
+        env.db().count("SELECT count(*) FROM events WHERE event = 'export' AND detail = 'without password hashes'"),
         2
     );
 }
@@ -359,7 +362,7 @@ fn an_export_with_hashes_imports_back_to_the_same_accounts_and_passwords() {
         assert_eq!(without_root(&again), without_root(&dump), "{format}");
         login_with(&target, "bob", PW2).success();
         login_with(&target, "carol", PW).success();
-        assert_eq!(target.user_column::<String>("role", "carol"), "admin");
+        assert_eq!(target.db().user_text("role", "carol"), "admin");
     }
 }
 

@@ -1,9 +1,8 @@
 //! Bad database files: truncated, corrupt, read-only (file or directory).
 //! Nothing is lost or changed, and every error names what went wrong.
 
-mod common;
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -37,8 +36,7 @@ fn unprivileged(env: &TestEnv, args: &[&str]) -> Command {
 /// Moves every session's last use ten minutes back.
 fn age_sessions(env: &TestEnv) {
     env.db()
-        .execute("UPDATE sessions SET last_used_at = last_used_at - 600", [])
-        .unwrap();
+        .execute("UPDATE sessions SET last_used_at = last_used_at - 600");
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -90,7 +88,7 @@ fn a_read_only_database_file_still_reads_and_refuses_writes_naming_it() {
     // record the use, which a read-only file cannot take.
     age_sessions(&env);
     set_mode(&env.db_path(), 0o444);
-    let before = env.count("SELECT count(*) FROM users");
+    let before = env.db().count("SELECT count(*) FROM users");
     unprivileged(&env, &["whoami"])
         .assert()
         .success()
@@ -107,7 +105,7 @@ fn a_read_only_database_file_still_reads_and_refuses_writes_naming_it() {
         !err.contains("attempt to write"),
         "no raw SQLite text: {err}"
     );
-    assert_eq!(env.count("SELECT count(*) FROM users"), before);
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), before);
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! `authctl passwd`: own password, by username, admin reset, session revocation.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn lines(a: &str, b: &str) -> String {
     format!("{a}\n{b}\n")
@@ -15,21 +14,19 @@ fn change_own_password_keeps_this_session_and_revokes_the_others() {
     env.login_on_device("laptop", "alice", PW);
     env.login("alice", PW);
     // An old change time, so the new one is visibly later.
-    env.db()
-        .execute("UPDATE users SET password_changed_at = 0", [])
-        .unwrap();
+    env.db().execute("UPDATE users SET password_changed_at = 0");
     env.run(&["passwd", "--password-stdin"], &lines(PW, PW2))
         .success()
         .stdout("")
         .stderr(predicates::str::contains("password changed for alice"));
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 1);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 1);
     env.run(&["whoami"], "").success().stdout("alice\n");
     assert_error(
         env.on_device("laptop").arg("whoami").assert(),
         4,
         "no longer valid",
     );
-    assert!(env.count("SELECT password_changed_at FROM users") > 1_700_000_000);
+    assert!(env.db().count("SELECT password_changed_at FROM users") > 1_700_000_000);
     // Old password no longer works, new one does.
     assert_error(
         env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")),
@@ -44,11 +41,7 @@ fn wrong_current_password_is_exit_3_and_changes_nothing() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.login("alice", PW);
-    let hash = |env: &TestEnv| -> String {
-        env.db()
-            .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
-            .unwrap()
-    };
+    let hash = |env: &TestEnv| -> String { env.db().text("SELECT password_hash FROM users") };
     let before = hash(&env);
     assert_error(
         env.run(&["passwd", "--password-stdin"], &lines("wrong one!", PW2)),
@@ -122,7 +115,7 @@ fn admin_resets_another_users_password_without_the_current_one() {
     env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW2}\n"))
         .success();
     env.login("bob", PW2);
-    assert_eq!(env.count("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'bob'"), 1);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'bob'"), 1);
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! The command line itself: help, version, usage errors, completions.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn help_documents_every_command_and_the_exit_codes() {
@@ -84,4 +83,70 @@ fn a_closed_stdout_is_a_quiet_success_not_a_panic() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn the_readme_lists_the_exit_codes_help_prints() {
+    let env = TestEnv::new();
+    let printed = help_exit_codes(&stdout(&env.run(&["--help"], "").success()));
+    let readme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let documented = readme_exit_codes(&std::fs::read_to_string(readme).unwrap());
+    let codes: Vec<u8> = printed.iter().map(|(code, _)| *code).collect();
+    let expected: Vec<u8> = (0..).take(codes.len()).collect();
+    assert!(codes.len() > 1, "no exit-code table in --help: {printed:?}");
+    assert_eq!(codes, expected, "every code from 0, once, in order");
+    assert_eq!(
+        documented, printed,
+        "README.md's exit-code table differs from `authctl --help`'s"
+    );
+}
+
+/// The table after "Exit codes:" in `help`: each `  CODE MEANING` line,
+/// with a meaning's wrapped continuation lines joined back on.
+fn help_exit_codes(help: &str) -> Vec<(u8, String)> {
+    let (_, section) = help
+        .split_once("\nExit codes:\n")
+        .expect("an exit-code section");
+    let mut table: Vec<(u8, String)> = Vec::new();
+    for line in section.lines().take_while(|l| !l.trim().is_empty()) {
+        let row = line
+            .strip_prefix("  ")
+            .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+        match row.and_then(|r| r.split_once(' ')) {
+            Some((code, meaning)) => {
+                table.push((code.parse().expect(line), meaning.trim().to_string()));
+            }
+            None => {
+                let (_, meaning) = table.last_mut().expect("a code before its continuation");
+                meaning.push(' ');
+                meaning.push_str(line.trim());
+            }
+        }
+    }
+    table
+}
+
+/// The `| code | meaning |` table under "## Exit codes" in the README.
+fn readme_exit_codes(readme: &str) -> Vec<(u8, String)> {
+    let (_, section) = readme
+        .split_once("\n## Exit codes\n")
+        .expect("an exit-code section");
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2) // the header and the line under it
+        .map(|row| {
+            let cells: Vec<&str> = row
+                .trim()
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect();
+            let [code, meaning] = cells[..] else {
+                panic!("not a two-column row: {row}");
+            };
+            (code.parse().expect(row), meaning.to_string())
+        })
+        .collect()
 }

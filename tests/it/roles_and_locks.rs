@@ -1,17 +1,17 @@
 //! Admin tooling through the binary: roles, locks, and who may use them.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The newest audit event of `kind`: (actor, target, detail).
 fn last_event(env: &TestEnv, kind: &str) -> (Option<String>, Option<String>, Option<String>) {
-    env.db()
-        .query_row(
-            "SELECT actor, target, detail FROM events WHERE event = ?1 ORDER BY id DESC LIMIT 1",
-            [kind],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .expect(kind)
+    let [actor, target, detail] = env
+        .db()
+        .row(&format!(
+            "SELECT actor, target, detail FROM events WHERE event = '{kind}' ORDER BY id DESC LIMIT 1"
+        ))
+        .try_into()
+        .unwrap();
+    (actor, target, detail)
 }
 
 #[test]
@@ -34,7 +34,7 @@ fn admin_commands_need_a_session_and_an_admin() {
     ] {
         assert_error(env.run(args, ""), 8, "only an admin can");
     }
-    assert_eq!(env.user_column::<String>("role", "bob"), "user");
+    assert_eq!(env.db().user_text("role", "bob"), "user");
     env.login("root", PW);
     assert_error(env.run(&["lock", "nobody"], ""), 6, "no such user: nobody");
     assert_error(env.run(&["role", "bob", "owner"], ""), 2, "invalid value");
@@ -53,7 +53,7 @@ fn role_promotes_and_demotes_but_never_the_last_admin() {
     );
     let out = env.run(&["role", "bob", "admin"], "").success().stdout("");
     assert_eq!(stderr(&out), "bob is now an admin\n");
-    assert_eq!(env.user_column::<String>("role", "bob"), "admin");
+    assert_eq!(env.db().user_text("role", "bob"), "admin");
     assert_eq!(
         last_event(&env, "role_changed"),
         (
@@ -94,7 +94,8 @@ fn a_locked_account_cannot_log_in_and_loses_its_sessions_until_unlocked() {
         .stdout("");
     assert_eq!(stderr(&out), "locked account bob (2 session(s) revoked)\n");
     assert_eq!(
-        env.count("SELECT count(*) FROM sessions WHERE user_id = 2"),
+        env.db()
+            .count("SELECT count(*) FROM sessions WHERE user_id = 2"),
         0
     );
     assert_error(env.run(&["whoami"], ""), 4, "no longer valid");
@@ -153,9 +154,9 @@ fn unlock_clears_a_timed_lockout_and_the_failure_count() {
     assert!(table.contains("locked until 20"), "{table}");
 
     env.run(&["unlock", "bob"], "").success();
-    assert_eq!(env.user_column::<Option<i64>>("locked_until", "bob"), None);
-    assert_eq!(env.user_column::<i64>("failed_logins", "bob"), 0);
-    assert_eq!(env.user_column::<i64>("lockouts", "bob"), 0);
+    assert_eq!(env.db().user_opt_i64("locked_until", "bob"), None);
+    assert_eq!(env.db().user_i64("failed_logins", "bob"), 0);
+    assert_eq!(env.db().user_i64("lockouts", "bob"), 0);
     let shown = json_stdout(&env.run(&["--json", "show", "bob"], "").success());
     assert_eq!(shown["status"], "active");
     env.login_attempt("bob", PW).success();
@@ -185,7 +186,7 @@ fn failed_logins_are_shown_and_unlock_clears_them() {
 
     let out = env.run(&["unlock", "bob"], "").success();
     assert_eq!(stderr(&out), "unlocked account bob\n");
-    assert_eq!(env.user_column::<i64>("failed_logins", "bob"), 0);
+    assert_eq!(env.db().user_i64("failed_logins", "bob"), 0);
     assert_eq!(
         last_event(&env, "account_unlocked"),
         (Some("root".into()), Some("bob".into()), None)
@@ -208,10 +209,7 @@ fn the_last_admin_cannot_be_locked_and_bad_reasons_are_refused() {
         11,
         "invalid reason",
     );
-    assert_eq!(
-        env.user_column::<Option<i64>>("admin_locked_at", "bob"),
-        None
-    );
+    assert_eq!(env.db().user_opt_i64("admin_locked_at", "bob"), None);
     // A second admin who is locked does not count as the one that remains.
     env.run(&["role", "bob", "admin"], "").success();
     env.run(&["lock", "bob"], "").success();

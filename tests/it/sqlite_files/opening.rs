@@ -1,7 +1,7 @@
 //! The database file: where it lives, its modes, and files we must refuse untouched.
 
-mod common;
-use common::*;
+use super::sqlite_file;
+use crate::common::*;
 use std::fs;
 
 #[test]
@@ -10,13 +10,11 @@ fn created_on_first_use_with_private_modes() {
     env.register("alice", PW);
     assert_eq!(mode(&env.db_path()), 0o600);
     assert_eq!(mode(env.db_path().parent().unwrap()), 0o700);
-    let journal: String = env
-        .db()
+    let journal: String = sqlite_file(&env)
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(journal, "wal");
-    let version: i64 = env
-        .db()
+    let version: i64 = sqlite_file(&env)
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, 4);
@@ -81,7 +79,7 @@ fn a_foreign_sqlite_database_is_exit_10_and_left_untouched() {
     for version in [0, 1] {
         let env = TestEnv::new();
         fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
-        env.db()
+        sqlite_file(&env)
             .execute_batch(&format!(
                 "CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);
                  PRAGMA user_version = {version};"
@@ -122,7 +120,9 @@ fn a_database_path_that_is_a_directory_is_an_unexpected_error_exit_1() {
 fn a_newer_schema_is_exit_10_naming_both_versions() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    env.db().execute_batch("PRAGMA user_version = 7;").unwrap();
+    sqlite_file(&env)
+        .execute_batch("PRAGMA user_version = 7;")
+        .unwrap();
     let before = fs::read(env.db_path()).unwrap();
     assert_error(
         env.run(&["whoami"], ""),
@@ -136,7 +136,7 @@ fn a_newer_schema_is_exit_10_naming_both_versions() {
 fn a_locked_database_is_exit_5_after_the_busy_timeout() {
     let env = TestEnv::new();
     env.register("alice", PW);
-    let conn = env.db();
+    let conn = sqlite_file(&env);
     conn.execute_batch("BEGIN IMMEDIATE; UPDATE users SET name = 'held';")
         .unwrap();
     assert_error(

@@ -1,21 +1,18 @@
 //! `authctl sessions`: listing and revoking sessions, through the binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The ids of `user`'s sessions, oldest first.
 fn session_ids(env: &TestEnv, user: &str) -> Vec<i64> {
-    let db = env.db();
-    let mut stmt = db
-        .prepare(
-            "SELECT sessions.id FROM sessions JOIN users ON users.id = user_id
-             WHERE username = ?1 ORDER BY sessions.id",
-        )
-        .unwrap();
-    stmt.query_map([user], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    let sql = format!(
+        "SELECT sessions.id FROM sessions JOIN users ON users.id = user_id
+         WHERE username = '{user}' ORDER BY sessions.id"
+    );
+    env.db()
+        .rows(&sql)
+        .into_iter()
+        .map(|row| row[0].as_deref().unwrap().parse().unwrap())
+        .collect()
 }
 
 #[test]
@@ -81,7 +78,7 @@ fn an_admin_lists_and_revokes_anyones_sessions() {
     assert_eq!(stderr(&out), "revoked 1 session(s)\n");
     assert!(session_ids(&env, "bob").is_empty());
     assert_eq!(
-        env.count(
+        env.db().count(
             "SELECT count(*) FROM events WHERE event = 'session_revoked'
              AND actor = 'root' AND target = 'bob'"
         ),
@@ -133,14 +130,9 @@ fn revoking_by_id_is_all_or_nothing_and_only_your_own() {
         4,
         "no longer valid",
     );
-    let detail: String = env
+    let detail = env
         .db()
-        .query_row(
-            "SELECT detail FROM events WHERE event = 'session_revoked'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+        .text("SELECT detail FROM events WHERE event = 'session_revoked'");
     assert_eq!(detail, format!("session {}", bob[1]));
 
     // Revoking your current session also removes its file.

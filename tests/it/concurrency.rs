@@ -1,8 +1,7 @@
 //! Many real authctl processes at once on one database: every acknowledged
 //! change is there afterwards and the database stays sound.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// A password for user `name` that passes the policy.
 fn pw_for(i: usize) -> String {
@@ -23,12 +22,13 @@ fn thirty_two_registrations_of_distinct_users_all_succeed() {
     for (i, f) in done.iter().enumerate() {
         assert_eq!(f.code, 0, "user{i}: {}", f.stderr);
     }
-    assert_eq!(env.count("SELECT count(*) FROM users"), 32);
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), 32);
     assert_eq!(
-        env.count("SELECT count(*) FROM users WHERE role = 'admin'"),
+        env.db()
+            .count("SELECT count(*) FROM users WHERE role = 'admin'"),
         1
     );
-    assert_eq!(env.integrity(), "ok");
+    assert_eq!(env.db().integrity(), "ok");
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn sixteen_registrations_of_one_name_give_one_success_and_fifteen_exit_9() {
     // The one acknowledged password is the one stored.
     let winner = done.iter().position(|f| f.code == 0).unwrap();
     env.login_attempt("alice", &pw_for(winner)).success();
-    assert_eq!(env.integrity(), "ok");
+    assert_eq!(env.db().integrity(), "ok");
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn thirty_two_simultaneous_logins_then_whoamis_all_succeed() {
     for (i, f) in env.run_all(logins).iter().enumerate() {
         assert_eq!(f.code, 0, "login {i}: {}", f.stderr);
     }
-    assert_eq!(env.count("SELECT count(*) FROM sessions"), 32);
+    assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 32);
     let whoamis = (0..32)
         .map(|i| {
             (
@@ -78,7 +78,7 @@ fn thirty_two_simultaneous_logins_then_whoamis_all_succeed() {
     for f in env.run_all(whoamis) {
         assert_eq!((f.code, f.stdout.as_str()), (0, "alice\n"), "{}", f.stderr);
     }
-    assert_eq!(env.integrity(), "ok");
+    assert_eq!(env.db().integrity(), "ok");
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn a_mixed_storm_leaves_every_acknowledged_change_and_a_sound_database() {
     for (i, f) in done.iter().enumerate() {
         assert_eq!(f.code, 0, "run {i}: {}", f.stderr);
     }
-    assert_eq!(env.integrity(), "ok");
+    assert_eq!(env.db().integrity(), "ok");
     // Each acknowledged change is there.
     for i in 0..8 {
         env.login_attempt(&format!("new{i}"), &pw_for(100 + i))
@@ -153,7 +153,7 @@ fn a_mixed_storm_leaves_every_acknowledged_change_and_a_sound_database() {
     for i in 0..4 {
         assert!(!env.dir.path().join(format!("out{i}/session")).exists());
         assert_eq!(
-            env.count(&format!(
+            env.db().count(&format!(
                 "SELECT count(*) FROM sessions JOIN users ON users.id = user_id WHERE username = 'old{i}'"
             )),
             1,
@@ -161,7 +161,7 @@ fn a_mixed_storm_leaves_every_acknowledged_change_and_a_sound_database() {
         );
     }
     assert_eq!(
-        env.count("SELECT count(*) FROM users"),
+        env.db().count("SELECT count(*) FROM users"),
         17,
         "root, eight old and eight new"
     );

@@ -2,8 +2,7 @@
 //! and password changes: the database stays sound, every command that
 //! exited 0 is in it, and no session file is ever half written.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::Write;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -132,7 +131,7 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost_and_nothing_is_torn() {
                 let name = format!("new{i}");
                 let cmd = env.std_command(&["register", &name, "--password-stdin"]);
                 let acked = run_then_kill(cmd, &format!("{}\n", pw(i, "new")), after);
-                let exists = env.count(&format!(
+                let exists = env.db().count(&format!(
                     "SELECT count(*) FROM users WHERE username = '{name}'"
                 )) == 1;
                 assert!(
@@ -182,7 +181,7 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost_and_nothing_is_torn() {
                 tally(&mut outcomes[kind], acked);
             }
         }
-        assert_eq!(env.integrity(), "ok", "round {i}, seed {seed}");
+        assert_eq!(env.db().integrity(), "ok", "round {i}, seed {seed}");
     }
     println!("(finished, killed) for register, login, passwd: {outcomes:?}");
     for (kind, (finished, killed)) in ["register", "login", "passwd"].iter().zip(outcomes) {
