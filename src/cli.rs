@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// Passwords are read from hidden prompts, or one per line from standard
 /// input with --password-stdin; never from arguments or the environment.
 #[derive(Debug, Parser)]
-#[command(name = "authctl", version, after_help = crate::exit::help_table())]
+#[command(name = "authctl", version, after_help = crate::exit::HELP_TABLE)]
 pub struct Cli {
     /// Account database [default: ~/.local/share/authctl/users.db]
     #[arg(long, global = true, env = "AUTHCTL_DB", value_name = "PATH")]

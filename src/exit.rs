@@ -7,22 +7,38 @@ use authctl::Error;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// The exit codes documented in the README and in `authctl --help`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Exit {
-    Success = 0,
-    Failure = 1,
-    Usage = 2,
-    AuthenticationFailed = 3,
-    NotLoggedIn = 4,
-    Busy = 5,
-    NoSuchUser = 6,
-    Locked = 7,
-    PermissionDenied = 8,
-    UserExists = 9,
-    DatabaseUnusable = 10,
-    InputRejected = 11,
+/// Declares [`Exit`] and the help text listing it from one list, so the
+/// two cannot disagree. The text is made at compile time: `--help`'s table
+/// costs nothing on any other run.
+macro_rules! exit_codes {
+    ($($name:ident = $code:literal $pad:literal $meaning:literal,)*) => {
+        /// The exit codes documented in the README and in `authctl --help`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum Exit {
+            $($name = $code,)*
+        }
+
+        /// The "Exit codes:" section of `authctl --help`: a line per code
+        /// (a long meaning wrapped under itself to fit 80 columns).
+        pub const HELP_TABLE: &str =
+            concat!("Exit codes:", $("\n  ", stringify!($code), $pad, $meaning,)*);
+    };
+}
+
+exit_codes! {
+    Success = 0 "  " "success",
+    Failure = 1 "  " "unexpected error (I/O, internal)",
+    Usage = 2 "  " "usage (bad arguments, or a password needed with no terminal)",
+    AuthenticationFailed = 3 "  " "authentication failed",
+    NotLoggedIn = 4 "  " "not logged in / session expired, revoked or unusable",
+    Busy = 5 "  " "database busy",
+    NoSuchUser = 6 "  " "no such user or session",
+    Locked = 7 "  " "account locked or disabled",
+    PermissionDenied = 8 "  " "permission denied",
+    UserExists = 9 "  " "user already exists",
+    DatabaseUnusable = 10 " " "database unusable (not an authctl database, newer schema, corrupt)",
+    InputRejected = 11 " " "input rejected (invalid username, email, name or duration; weak or\n     mismatched password; last admin)",
 }
 
 impl Exit {
@@ -62,69 +78,4 @@ impl From<Exit> for std::process::ExitCode {
     fn from(code: Exit) -> Self {
         std::process::ExitCode::from(code as u8)
     }
-}
-
-/// The exit codes, listed: the one source of the table in `authctl --help`
-/// (which a test compares with the README's).
-impl Exit {
-    /// Every code, in order.
-    pub const ALL: [Exit; 12] = [
-        Exit::Success,
-        Exit::Failure,
-        Exit::Usage,
-        Exit::AuthenticationFailed,
-        Exit::NotLoggedIn,
-        Exit::Busy,
-        Exit::NoSuchUser,
-        Exit::Locked,
-        Exit::PermissionDenied,
-        Exit::UserExists,
-        Exit::DatabaseUnusable,
-        Exit::InputRejected,
-    ];
-
-    /// What the code means, in a few words.
-    pub fn meaning(self) -> &'static str {
-        match self {
-            Exit::Success => "success",
-            Exit::Failure => "unexpected error (I/O, internal)",
-            Exit::Usage => "usage (bad arguments, or a password needed with no terminal)",
-            Exit::AuthenticationFailed => "authentication failed",
-            Exit::NotLoggedIn => "not logged in / session expired, revoked or unusable",
-            Exit::Busy => "database busy",
-            Exit::NoSuchUser => "no such user or session",
-            Exit::Locked => "account locked or disabled",
-            Exit::PermissionDenied => "permission denied",
-            Exit::UserExists => "user already exists",
-            Exit::DatabaseUnusable => {
-                "database unusable (not an authctl database, newer schema, corrupt)"
-            }
-            Exit::InputRejected => {
-                "input rejected (invalid username, email, name or duration; \
-                 weak or mismatched password; last admin)"
-            }
-        }
-    }
-}
-
-/// The "Exit codes:" section of `authctl --help`: a line per code, a long
-/// meaning wrapped under itself to fit 80 columns.
-pub fn help_table() -> String {
-    const WIDTH: usize = 80;
-    let mut table = String::from("Exit codes:");
-    for exit in Exit::ALL {
-        let mut line = format!("  {:<2}", exit as u8);
-        for word in exit.meaning().split(' ') {
-            if line.len() + 1 + word.len() > WIDTH {
-                table.push('\n');
-                table.push_str(&line);
-                line = " ".repeat(4);
-            }
-            line.push(' ');
-            line.push_str(word);
-        }
-        table.push('\n');
-        table.push_str(&line);
-    }
-    table
 }

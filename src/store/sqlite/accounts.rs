@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use super::events::insert_event;
-use super::rows::{self, ACCOUNT_COLUMNS, LIVE_SESSION};
+use super::rows::{self, ACCOUNT_COLUMNS, AFTER_ACCOUNT, LIVE_SESSION};
 use super::settings::stored_pairs;
 use crate::audit::Event;
 use crate::error::Result;
@@ -34,7 +34,7 @@ impl AccountRows for SqliteStore {
             .query_row(
                 &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM users WHERE username = ?1"),
                 [username.as_str()],
-                |row| Ok((rows::account(row)?, row.get("password_hash")?)),
+                |row| Ok((rows::account(row)?, row.get(AFTER_ACCOUNT)?)),
             )
             .optional()?)
     }
@@ -73,7 +73,7 @@ impl AccountRows for SqliteStore {
             ":limit": filter.limit.map_or(-1, i64::from),
         })?;
         while let Some(row) = found.next()? {
-            f((rows::account(row)?, row.get("live_sessions")?))?;
+            f((rows::account(row)?, row.get(AFTER_ACCOUNT)?))?;
         }
         Ok(())
     }
@@ -87,7 +87,7 @@ impl AccountRows for SqliteStore {
         ))?;
         let mut found = stmt.query([])?;
         while let Some(row) = found.next()? {
-            f((rows::account(row)?, row.get("password_hash")?))?;
+            f((rows::account(row)?, row.get(AFTER_ACCOUNT)?))?;
         }
         Ok(())
     }

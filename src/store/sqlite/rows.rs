@@ -1,6 +1,6 @@
 //! Rows to values and back, by column name: an [`Account`] from any query
-//! that selects [`ACCOUNT_COLUMNS`], a [`SessionInfo`] from one that selects
-//! [`SESSION_COLUMNS`], and the ids and roles as SQLite stores them.
+//! that selects [`ACCOUNT_COLUMNS`] first, a [`SessionInfo`] from one that
+//! selects [`SESSION_COLUMNS`], and the ids and roles as SQLite stores them.
 
 use crate::model::{Account, AccountId, AdminLock, Role, SessionId, SessionInfo, Username};
 use crate::store::NewSessionRow;
@@ -8,55 +8,109 @@ use crate::time::Timestamp;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, Type, ValueRef};
 use rusqlite::{Connection, Row, params};
 
-/// The columns [`account`] reads, each under its own name.
-pub(super) const ACCOUNT_COLUMNS: &str = "users.id AS user_id, users.username, users.name,
-     users.email, users.role, users.created_at AS user_created_at, users.last_login_at,
-     users.password_changed_at, users.failed_logins, users.locked_until,
-     users.admin_locked_at, users.lock_reason, users.totp_secret IS NOT NULL AS two_factor";
+/// Declares a select list once: `$list::SQL` is its SQL, `$list::COUNT`
+/// how many columns it has, and
+/// `$list::$name` each column's index in it. Rows are then read by those
+/// names at the cost of an index (no name is looked up at run time), and
+/// adding a column is one line here.
+macro_rules! select_list {
+    ($(#[$doc:meta])* $list:ident { $first:ident = $first_sql:literal $(, $name:ident = $sql:literal)* $(,)? }) => {
+        $(#[$doc])*
+        #[allow(non_upper_case_globals)]
+        pub(super) mod $list {
+            /// The select list.
+            pub(in crate::store::sqlite) const SQL: &str = concat!($first_sql $(, ", ", $sql)*);
+            #[allow(non_camel_case_types, dead_code)]
+            enum Index { $first $(, $name)* }
+            pub(in crate::store::sqlite) const $first: usize = Index::$first as usize;
+            $(pub(in crate::store::sqlite) const $name: usize = Index::$name as usize;)*
+            /// How many columns the list selects.
+            #[allow(dead_code)]
+            pub(in crate::store::sqlite) const COUNT: usize = [$first $(, $name)*].len();
+        }
+    };
+}
 
-/// The columns [`session`] reads, each under its own name.
-pub(super) const SESSION_COLUMNS: &str = "sessions.id AS session_id,
-     sessions.created_at AS session_created_at, sessions.expires_at, sessions.last_used_at";
+select_list! {
+    /// The columns [`account`] reads, from `users`.
+    account_columns {
+        user_id = "users.id",
+        username = "users.username",
+        name = "users.name",
+        email = "users.email",
+        role = "users.role",
+        created_at = "users.created_at",
+        last_login_at = "users.last_login_at",
+        password_changed_at = "users.password_changed_at",
+        failed_logins = "users.failed_logins",
+        locked_until = "users.locked_until",
+        admin_locked_at = "users.admin_locked_at",
+        lock_reason = "users.lock_reason",
+        two_factor = "users.totp_secret IS NOT NULL",
+    }
+}
+
+select_list! {
+    /// The columns [`session`] reads, from `sessions`.
+    session_columns {
+        session_id = "sessions.id",
+        created_at = "sessions.created_at",
+        expires_at = "sessions.expires_at",
+        last_used_at = "sessions.last_used_at",
+    }
+}
+
+/// The select list of an account ([`account`] at 0).
+pub(super) const ACCOUNT_COLUMNS: &str = account_columns::SQL;
+
+/// The select list of a session ([`session`] at 0).
+pub(super) const SESSION_COLUMNS: &str = session_columns::SQL;
 
 /// The SQL condition for a live session of `sessions`, with `:now` the
 /// current time and `:idle` the idle limit in seconds.
 pub(super) const LIVE_SESSION: &str =
     "sessions.expires_at > :now AND sessions.last_used_at + :idle > :now";
 
-/// The account in a row that selected [`ACCOUNT_COLUMNS`].
+/// The account in a row that selected [`ACCOUNT_COLUMNS`] first.
 pub(super) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
-    let admin_locked_at: Option<Timestamp> = row.get("admin_locked_at")?;
+    use account_columns as c;
+    let admin_locked_at: Option<Timestamp> = row.get(c::admin_locked_at)?;
     Ok(Account {
-        id: row.get("user_id")?,
-        username: Username::from_stored(row.get("username")?),
-        name: row.get("name")?,
-        email: row.get("email")?,
-        role: role(row)?,
-        created_at: row.get("user_created_at")?,
-        last_login_at: row.get("last_login_at")?,
-        password_changed_at: row.get("password_changed_at")?,
-        failed_logins: row.get("failed_logins")?,
-        locked_until: row.get("locked_until")?,
+        id: row.get(c::user_id)?,
+        username: Username::from_stored(row.get(c::username)?),
+        name: row.get(c::name)?,
+        email: row.get(c::email)?,
+        role: role(row, c::role)?,
+        created_at: row.get(c::created_at)?,
+        last_login_at: row.get(c::last_login_at)?,
+        password_changed_at: row.get(c::password_changed_at)?,
+        failed_logins: row.get(c::failed_logins)?,
+        locked_until: row.get(c::locked_until)?,
         admin_lock: match admin_locked_at {
             Some(at) => Some(AdminLock {
                 at,
-                reason: row.get("lock_reason")?,
+                reason: row.get(c::lock_reason)?,
             }),
             None => None,
         },
-        two_factor: row.get("two_factor")?,
+        two_factor: row.get(c::two_factor)?,
     })
 }
 
-/// The session in a row that selected [`SESSION_COLUMNS`].
-pub(super) fn session(row: &Row<'_>) -> rusqlite::Result<SessionInfo> {
+/// The session in a row that selected [`SESSION_COLUMNS`] from column
+/// `at` on (0, or after an account's columns).
+pub(super) fn session(row: &Row<'_>, at: usize) -> rusqlite::Result<SessionInfo> {
+    use session_columns as c;
     Ok(SessionInfo {
-        id: SessionId(row.get("session_id")?),
-        created_at: row.get("session_created_at")?,
-        expires_at: row.get("expires_at")?,
-        last_used_at: row.get("last_used_at")?,
+        id: SessionId(row.get(at + c::session_id)?),
+        created_at: row.get(at + c::created_at)?,
+        expires_at: row.get(at + c::expires_at)?,
+        last_used_at: row.get(at + c::last_used_at)?,
     })
 }
+
+/// The column after an account's: where a query's own columns start.
+pub(super) const AFTER_ACCOUNT: usize = account_columns::COUNT;
 
 /// Inserts a session row for `account` at `now` in `conn` (an open
 /// transaction); returns its id.
@@ -86,11 +140,9 @@ impl FromSql for AccountId {
     }
 }
 
-/// The role in a row's `role` column, stored as its name ([`Role::as_str`]).
-fn role(row: &Row<'_>) -> rusqlite::Result<Role> {
-    let name: String = row.get("role")?;
-    Role::parse(&name).map_err(|e| {
-        let column = row.as_ref().column_index("role").unwrap_or_default();
-        rusqlite::Error::FromSqlConversionFailure(column, Type::Text, Box::new(e))
-    })
+/// The role in column `at`, stored as its name ([`Role::as_str`]).
+fn role(row: &Row<'_>, at: usize) -> rusqlite::Result<Role> {
+    let name: String = row.get(at)?;
+    Role::parse(&name)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(at, Type::Text, Box::new(e)))
 }

@@ -4,7 +4,7 @@
 use super::SqliteStore;
 use super::checks::apply_success;
 use super::events::insert_event;
-use super::rows::{self, ACCOUNT_COLUMNS, LIVE_SESSION, SESSION_COLUMNS};
+use super::rows::{self, ACCOUNT_COLUMNS, AFTER_ACCOUNT, LIVE_SESSION, SESSION_COLUMNS};
 use crate::audit::Event;
 use crate::model::{Account, AccountId, SessionId, SessionInfo};
 use crate::store::{NewSessionRow, PasswordProof, SessionRows, StoreError, StoreResult};
@@ -50,7 +50,7 @@ impl SessionRows for SqliteStore {
                      WHERE token_sha256 = ?1"
                 ),
                 [token_digest],
-                |row| Ok((rows::session(row)?, rows::account(row)?)),
+                |row| Ok((rows::session(row, AFTER_ACCOUNT)?, rows::account(row)?)),
             )
             .optional()?)
     }
@@ -121,7 +121,7 @@ impl SessionRows for SqliteStore {
         ))?;
         let found = stmt.query_map(
             named_params! {":user": id, ":now": now, ":idle": idle_secs},
-            rows::session,
+            |row| rows::session(row, 0),
         )?;
         Ok(found.collect::<rusqlite::Result<_>>()?)
     }
