@@ -208,3 +208,28 @@ fn a_change_with_the_current_password_is_never_an_admin_reset() {
         row("password_changed", "success", Some("carol"), "bob")
     );
 }
+
+#[test]
+fn a_failed_check_by_a_logged_in_user_names_them_and_one_without_a_session_names_nobody() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    // bob, logged in, gets his current password wrong, then tries root's.
+    env.run(&["passwd", "--password-stdin"], &format!("{PW2}\n"))
+        .code(3);
+    env.run(&["passwd", "root", "--password-stdin"], &format!("{PW2}\n"))
+        .code(3);
+    // Nobody logged in: the failure is anonymous.
+    env.run(&["verify", "root", "--password-stdin"], &format!("{PW2}\n"))
+        .code(3);
+    let failures: Vec<_> = events(&env)
+        .into_iter()
+        .filter(|(event, ..)| event == "login_failed")
+        .collect();
+    assert_eq!(
+        failures,
+        [
+            row("login_failed", "failure", Some("bob"), "bob"),
+            row("login_failed", "failure", Some("bob"), "root"),
+            row("login_failed", "failure", None, "root"),
+        ]
+    );
+}
