@@ -49,6 +49,7 @@
 //! - **Events** are kept in the order written, forever: deleting an account
 //!   keeps its events, which name accounts by username.
 
+mod columns;
 mod rows;
 pub(crate) mod sqlite;
 

@@ -8,63 +8,9 @@ use crate::time::Timestamp;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, Type, ValueRef};
 use rusqlite::{Connection, Row, params};
 
-/// Declares a select list once: `$list::SQL` is its SQL, `$list::COUNT`
-/// how many columns it has, and
-/// `$list::$name` each column's index in it. Rows are then read by those
-/// names at the cost of an index (no name is looked up at run time), and
-/// adding a column is one line here.
-macro_rules! select_list {
-    ($(#[$doc:meta])* $list:ident { $first:ident = $first_sql:literal $(, $name:ident = $sql:literal)* $(,)? }) => {
-        $(#[$doc])*
-        #[allow(non_upper_case_globals)]
-        pub(super) mod $list {
-            /// The select list.
-            pub(in crate::store::sqlite) const SQL: &str = concat!($first_sql $(, ", ", $sql)*);
-            #[allow(non_camel_case_types, dead_code)]
-            enum Index { $first $(, $name)* }
-            pub(in crate::store::sqlite) const $first: usize = Index::$first as usize;
-            $(pub(in crate::store::sqlite) const $name: usize = Index::$name as usize;)*
-            /// How many columns the list selects.
-            #[allow(dead_code)]
-            pub(in crate::store::sqlite) const COUNT: usize = [$first $(, $name)*].len();
-        }
-    };
-}
-
-select_list! {
-    /// The columns [`account`] reads, from `users`.
-    account_columns {
-        user_id = "users.id",
-        username = "users.username",
-        name = "users.name",
-        email = "users.email",
-        role = "users.role",
-        created_at = "users.created_at",
-        last_login_at = "users.last_login_at",
-        password_changed_at = "users.password_changed_at",
-        failed_logins = "users.failed_logins",
-        locked_until = "users.locked_until",
-        admin_locked_at = "users.admin_locked_at",
-        lock_reason = "users.lock_reason",
-        two_factor = "users.totp_secret IS NOT NULL",
-    }
-}
-
-select_list! {
-    /// The columns [`session`] reads, from `sessions`.
-    session_columns {
-        session_id = "sessions.id",
-        created_at = "sessions.created_at",
-        expires_at = "sessions.expires_at",
-        last_used_at = "sessions.last_used_at",
-    }
-}
-
-/// The select list of an account ([`account`] at 0).
-pub(super) const ACCOUNT_COLUMNS: &str = account_columns::SQL;
-
-/// The select list of a session ([`session`] at 0).
-pub(super) const SESSION_COLUMNS: &str = session_columns::SQL;
+pub(super) use crate::store::columns::{
+    ACCOUNT_COLUMNS, AFTER_ACCOUNT, SESSION_COLUMNS, account_columns, session_columns,
+};
 
 /// The SQL condition for a live session of `sessions`, with `:now` the
 /// current time and `:idle` the idle limit in seconds.
@@ -108,9 +54,6 @@ pub(super) fn session(row: &Row<'_>, at: usize) -> rusqlite::Result<SessionInfo>
         last_used_at: row.get(at + c::last_used_at)?,
     })
 }
-
-/// The column after an account's: where a query's own columns start.
-pub(super) const AFTER_ACCOUNT: usize = account_columns::COUNT;
 
 /// Inserts a session row for `account` at `now` in `conn` (an open
 /// transaction); returns its id.
