@@ -55,6 +55,7 @@ pub use accounts::{Accounts, ImportPlan, NewSession, PasswordChecked, Session};
 pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;
 pub use error::{Error, Result};
+pub use store::postgres::config::{is_postgres_url, url_has_password};
 pub use model::{
     Account, AccountFilter, AccountSort, AccountStatus, AdminLock, DetailChange, Details,
     DisplayName, Email, LockReason, Role, SessionId, SessionInfo, Username, escape_for_terminal,

@@ -12,8 +12,9 @@ mod paths;
 mod prompt;
 mod session_file;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use exit::Exit;
 use std::io;
 use std::process::ExitCode;
@@ -24,11 +25,16 @@ fn main() -> ExitCode {
         output::to_stderr(&format!("authctl: {e:#}\n"));
         return Exit::Failure.into();
     }
-    let cli = match cli::Cli::try_parse() {
+    let matches = match cli::Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => return clap_exit(&e),
+    };
+    let cli = match cli::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
-    match cmd::run(cli) {
+    let db_given_as_argument = matches.value_source("db") == Some(ValueSource::CommandLine);
+    match cmd::run(cli, db_given_as_argument) {
         Ok(()) => Exit::Success.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {

@@ -29,6 +29,8 @@ use crate::duration::{as_secs, format_secs};
 use crate::error::{Error, Result};
 use crate::model::Username;
 use crate::settings::Settings;
+use crate::store::postgres::PgStore;
+use crate::store::postgres::config::Target;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 use crate::time::{self, Timestamp};
@@ -52,6 +54,20 @@ impl Accounts {
     /// reading; writes then fail with [`Error::ReadOnly`].
     pub fn open(path: &Path) -> Result<Accounts> {
         Accounts::over(Box::new(SqliteStore::open(path)?))
+    }
+
+    /// Connects to the PostgreSQL database at `url` (`postgres://` or
+    /// `postgresql://`, the syntax psql accepts), completed as psql would
+    /// from the `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE` and
+    /// `PGCONNECT_TIMEOUT` variables and the password file (`PGPASSFILE` or
+    /// `~/.pgpass`, refused if others may read it), with the settings stored
+    /// there. Errors name the server and database, never a password; a
+    /// server that cannot be reached within the connect timeout (10 s
+    /// unless set), a failed login or a missing database is
+    /// [`Error::DatabaseUnusable`].
+    pub fn connect(url: &str) -> Result<Accounts> {
+        let target = Target::from_url(url, &|name| std::env::var(name).ok())?;
+        Accounts::over(Box::new(PgStore::connect(&target)?))
     }
 
     /// A private database in memory, gone when dropped: for tests and tools.

@@ -23,6 +23,7 @@ mod verify;
 mod whoami;
 
 use crate::cli::{Cli, Command};
+use crate::exit::UsageError;
 use crate::fsutil::create_private_dir_all;
 use crate::output::Printer;
 use crate::paths;
@@ -40,12 +41,12 @@ pub struct Context {
     pub session_file: SessionFile,
     /// Output.
     pub out: Printer,
-    /// Where the database is, for messages.
-    db_path: std::path::PathBuf,
+    /// Where the database is, for messages (never a password).
+    db_name: String,
 }
 
 impl Context {
-    fn open(cli: &Cli) -> Result<Self> {
+    fn open(cli: &Cli, db_given_as_argument: bool) -> Result<Self> {
         let db = match &cli.db {
             Some(path) => path.clone(),
             None => paths::default_db_path()?,
@@ -54,16 +55,22 @@ impl Context {
             Some(dir) => dir.clone(),
             None => paths::default_config_dir()?,
         };
-        let parent = db.parent().filter(|d| !d.as_os_str().is_empty());
-        let accounts = parent
-            .map_or(Ok(()), create_private_dir_all)
-            .and_then(|()| Accounts::open(&db))
-            .with_context(|| format!("cannot open database {}", db.display()))?;
+        let (accounts, db_name) = match db.to_str().filter(|s| authctl::is_postgres_url(s)) {
+            Some(url) => open_postgres(url, db_given_as_argument)?,
+            None => {
+                let parent = db.parent().filter(|d| !d.as_os_str().is_empty());
+                let accounts = parent
+                    .map_or(Ok(()), create_private_dir_all)
+                    .and_then(|()| Accounts::open(&db))
+                    .with_context(|| format!("cannot open database {}", db.display()))?;
+                (accounts, db.display().to_string())
+            }
+        };
         Ok(Context {
             accounts,
             session_file: SessionFile::in_dir(&config_dir),
             out: Printer::new(cli.json),
-            db_path: db,
+            db_name,
         })
     }
 
@@ -124,19 +131,34 @@ pub fn target(named: Option<&str>, session: &Session) -> Result<Username> {
     }
 }
 
-/// Runs the parsed command.
-pub fn run(cli: Cli) -> Result<()> {
+/// Connects to the PostgreSQL database at `url`; returns it and its name
+/// for messages. A password in a URL typed on the command line is refused:
+/// other users can read a process's arguments.
+fn open_postgres(url: &str, given_as_argument: bool) -> Result<(Accounts, String)> {
+    if given_as_argument && authctl::url_has_password(url) {
+        return Err(UsageError(
+            "a database password must not be on the command line: put it in ~/.pgpass or the file PGPASSFILE names, or pass the URL in AUTHCTL_DB".to_string(),
+        )
+        .into());
+    }
+    let accounts = Accounts::connect(url)?;
+    Ok((accounts, "the PostgreSQL database".to_string()))
+}
+
+/// Runs the parsed command. `db_given_as_argument`: `--db` was typed on
+/// the command line (not taken from `AUTHCTL_DB`).
+pub fn run(cli: Cli, db_given_as_argument: bool) -> Result<()> {
     if let Command::Completions(args) = &cli.command {
         return completions::run(args);
     }
-    let mut ctx = Context::open(&cli)?;
+    let mut ctx = Context::open(&cli, db_given_as_argument)?;
     dispatch(&mut ctx, &cli.command).map_err(|e| {
         // SQLite knows a write failed, not which file: say which.
         let read_only = e
             .chain()
             .any(|c| matches!(c.downcast_ref::<Error>(), Some(Error::ReadOnly)));
         match read_only {
-            true => e.context(format!("cannot write to {}", ctx.db_path.display())),
+            true => e.context(format!("cannot write to {}", ctx.db_name)),
             false => e,
         }
     })

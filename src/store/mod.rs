@@ -50,7 +50,10 @@
 //!   keeps its events, which name accounts by username.
 
 mod columns;
+#[cfg(test)]
+mod contract_tests;
 mod rows;
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 pub(crate) use rows::{
