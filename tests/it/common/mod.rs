@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 pub mod db;
+#[path = "../../support/pg_cluster.rs"]
+pub mod pg_cluster;
 pub mod timing;
 pub use db::TestDb;
 pub use timing::unix_now;
