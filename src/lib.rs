@@ -55,7 +55,6 @@ pub use accounts::{Accounts, ImportPlan, NewSession, PasswordChecked, Session};
 pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;
 pub use error::{Error, Result};
-pub use store::postgres::config::{is_postgres_url, url_has_password};
 pub use model::{
     Account, AccountFilter, AccountSort, AccountStatus, AdminLock, DetailChange, Details,
     DisplayName, Email, LockReason, Role, SessionId, SessionInfo, Username, escape_for_terminal,
@@ -63,6 +62,7 @@ pub use model::{
 };
 pub use password::{HashParams, Password};
 pub use settings::{Registration, SettingKey, SettingValue, Settings};
+pub use store::postgres::config::{is_postgres_url, url_has_password};
 pub use token::SessionToken;
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 //! [`contract_tests!`] makes a `#[test]` of each for a backend.
 
 use crate::audit::{Event, EventKind, Outcome};
+use crate::error::{Error, Result};
 use crate::lockout::{FailedLogins, Refusal};
 use crate::model::{AccountFilter, AccountId, DetailChange, DisplayName, Email, Role, Username};
 use crate::settings::Settings;
-use crate::error::{Error, Result};
 use crate::store::{
     Admission, NewAccount, NewSessionRow, PasswordProof, SecondFactorProof, Store, StoreError,
     StoreResult,
@@ -278,7 +278,9 @@ pub(crate) fn failures_lock_revoke_sessions_and_success_resets(open: Open) -> Re
     Ok(())
 }
 
-pub(crate) fn the_last_admin_cannot_be_deleted_and_history_survives_deletion(open: Open) -> Result<()> {
+pub(crate) fn the_last_admin_cannot_be_deleted_and_history_survives_deletion(
+    open: Open,
+) -> Result<()> {
     let mut store = store_with(open, &["root", "bob"]);
     let (root, bob) = (id_of(&*store, "root"), id_of(&*store, "bob"));
     store.open_session(
@@ -337,7 +339,9 @@ pub(crate) fn event_log_limit_and_filter(open: Open) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn an_admin_lock_refuses_checks_revokes_sessions_and_blocks_a_racing_success(open: Open) -> Result<()> {
+pub(crate) fn an_admin_lock_refuses_checks_revokes_sessions_and_blocks_a_racing_success(
+    open: Open,
+) -> Result<()> {
     let mut store = store_with(open, &["root", "bob"]);
     let bob = id_of(&*store, "bob");
     store.open_session(
@@ -412,7 +416,9 @@ pub(crate) fn the_last_unlocked_admin_cannot_be_locked_or_demoted(open: Open) ->
     Ok(())
 }
 
-pub(crate) fn an_import_is_all_or_nothing_unless_existing_names_are_skipped(open: Open) -> Result<()> {
+pub(crate) fn an_import_is_all_or_nothing_unless_existing_names_are_skipped(
+    open: Open,
+) -> Result<()> {
     let mut store = store_with(open, &["root", "bob"]);
     let login = event(EventKind::Login, 1, "root");
     let root = id_of(&*store, "root");

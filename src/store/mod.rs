@@ -52,8 +52,8 @@
 mod columns;
 #[cfg(test)]
 mod contract_tests;
-mod rows;
 pub(crate) mod postgres;
+mod rows;
 pub(crate) mod sqlite;
 
 pub(crate) use rows::{

@@ -67,7 +67,8 @@ impl AccountRows for PgStore {
         );
         let role = filter.role.map(Role::as_str);
         let limit = filter.limit.map(i64::from);
-        let params: [&(dyn ToSql + Sync); 5] = [&now, &idle_secs, &role, &filter.locked_only, &limit];
+        let params: [&(dyn ToSql + Sync); 5] =
+            [&now, &idle_secs, &role, &filter.locked_only, &limit];
         let mut client = self.client.borrow_mut();
         let mut found = client.query_raw(&sql, params)?;
         while let Some(row) = found.next()? {
@@ -359,7 +360,10 @@ fn has_accounts(client: &mut impl GenericClient) -> StoreResult<bool> {
 
 fn find_id(tx: &mut impl GenericClient, username: &Username) -> StoreResult<Option<i64>> {
     Ok(tx
-        .query_opt("SELECT id FROM users WHERE username = $1", &[&username.as_str()])?
+        .query_opt(
+            "SELECT id FROM users WHERE username = $1",
+            &[&username.as_str()],
+        )?
         .map(|r| r.try_get(0))
         .transpose()?)
 }

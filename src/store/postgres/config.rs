@@ -132,7 +132,12 @@ fn from_password_file(
         // libpq matches a socket connection as "localhost".
         _ => "localhost".to_string(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let wanted = [
         host.as_str(),
         port.as_str(),
@@ -144,7 +149,12 @@ fn from_password_file(
         .filter(|line| !line.starts_with('#'))
         .map(fields)
         .filter(|f| f.len() == 5)
-        .find(|f| f[..4].iter().zip(wanted).all(|(have, want)| have == "*" || have == want))
+        .find(|f| {
+            f[..4]
+                .iter()
+                .zip(wanted)
+                .all(|(have, want)| have == "*" || have == want)
+        })
         .map(|f| f[4].clone()))
 }
 
@@ -154,7 +164,10 @@ fn fields(line: &str) -> Vec<String> {
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => out.last_mut().into_iter().for_each(|f| f.extend(chars.next())),
+            '\\' => out
+                .last_mut()
+                .into_iter()
+                .for_each(|f| f.extend(chars.next())),
             ':' => out.push(String::new()),
             c => out.last_mut().into_iter().for_each(|f| f.push(c)),
         }
@@ -179,11 +192,20 @@ mod tests {
             _ => None,
         };
         let t = Target::from_url("postgresql:///accounts?connect_timeout=3", &env)?;
-        assert_eq!(t.place, "host db.example.org port 6543 database accounts user ops");
-        assert_eq!(t.config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(
+            t.place,
+            "host db.example.org port 6543 database accounts user ops"
+        );
+        assert_eq!(
+            t.config.get_connect_timeout(),
+            Some(&Duration::from_secs(3))
+        );
         let t = Target::from_url("postgres://alice@10.0.0.1:5433/users", &no_env)?;
         assert_eq!(t.place, "host 10.0.0.1 port 5433 database users user alice");
-        assert_eq!(t.config.get_connect_timeout(), Some(&DEFAULT_CONNECT_TIMEOUT));
+        assert_eq!(
+            t.config.get_connect_timeout(),
+            Some(&DEFAULT_CONNECT_TIMEOUT)
+        );
         Ok(())
     }
 

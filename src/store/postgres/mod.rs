@@ -78,9 +78,11 @@ impl PgStore {
         }
         let version: i64 = match tables.iter().any(|t| t == "authctl_schema") {
             false => {
-                tx.batch_execute("CREATE TABLE authctl_schema (version BIGINT NOT NULL);
-                     INSERT INTO authctl_schema VALUES (0);")
-                    .map_err(classify)?;
+                tx.batch_execute(
+                    "CREATE TABLE authctl_schema (version BIGINT NOT NULL);
+                     INSERT INTO authctl_schema VALUES (0);",
+                )
+                .map_err(classify)?;
                 0
             }
             true => tx
@@ -93,7 +95,9 @@ impl PgStore {
                 "database schema version {version} is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
             )));
         }
-        let pending = MIGRATIONS.iter().skip(usize::try_from(version).unwrap_or(0));
+        let pending = MIGRATIONS
+            .iter()
+            .skip(usize::try_from(version).unwrap_or(0));
         for migration in pending {
             tx.batch_execute(migration).map_err(classify)?;
         }
@@ -121,7 +125,7 @@ fn classify(e: postgres::Error) -> Error {
             Error::Busy
         }
         Some(c) if *c == SqlState::READ_ONLY_SQL_TRANSACTION => Error::ReadOnly,
-        _ => Error::Database(format!("{}", reason(&e)).into()),
+        _ => Error::Database(reason(&e).into()),
     }
 }
 

@@ -14,7 +14,10 @@ use postgres::types::ToSql;
 /// Every stored `(key, value)` pair, by key.
 pub(super) fn stored_pairs(client: &mut impl GenericClient) -> StoreResult<SettingPairs> {
     client
-        .query(r#"SELECT key, value FROM settings ORDER BY key COLLATE "C""#, &[])?
+        .query(
+            r#"SELECT key, value FROM settings ORDER BY key COLLATE "C""#,
+            &[],
+        )?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()

@@ -3,7 +3,6 @@
 //! database per test.
 
 #[path = "../../../tests/support/pg_cluster.rs"]
-#[allow(dead_code)]
 mod pg_cluster;
 
 use super::PgStore;

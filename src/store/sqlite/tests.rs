@@ -4,9 +4,9 @@
 use super::*;
 use crate::audit::{Event, EventKind, Outcome};
 use crate::model::{Role, Username};
+use crate::settings::Settings;
 use crate::store::contract_tests::{Open, contract_tests};
 use crate::store::{AccountRows, Admission, NewAccount, StoreResult};
-use crate::settings::Settings;
 
 fn open_in_memory() -> Box<dyn crate::store::Store> {
     Box::new(SqliteStore::open_in_memory().unwrap_or_else(|e| panic!("{e}")))
