@@ -16,6 +16,7 @@ mod lockout;
 mod login_session;
 mod passwd;
 mod policy;
+mod postgres;
 mod postgres_cluster;
 mod prompts;
 mod register;

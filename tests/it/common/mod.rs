@@ -24,13 +24,27 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_authctl");
 
 pub struct TestEnv {
     pub dir: TempDir,
+    /// The PostgreSQL database the commands use, instead of the SQLite file.
+    pub db_url: Option<String>,
 }
 
 impl TestEnv {
     pub fn new() -> Self {
         TestEnv {
             dir: tempfile::tempdir().expect("tempdir"),
+            db_url: None,
         }
+    }
+
+    /// A test environment on a fresh database of the test PostgreSQL
+    /// server (passed in `AUTHCTL_DB`), or `None` where there is none (the
+    /// skip is said once; with `AUTHCTL_REQUIRE_POSTGRES=1` it fails).
+    pub fn postgres() -> Option<Self> {
+        let url = pg_cluster::server()?.fresh_database();
+        Some(TestEnv {
+            db_url: Some(url),
+            ..TestEnv::new()
+        })
     }
 
     /// The SQLite database file. Besides `sqlite_files`, a few tests read
@@ -52,7 +66,10 @@ impl TestEnv {
     pub fn env_pairs(&self) -> Vec<(&'static str, PathBuf)> {
         let home = self.dir.path().join("home");
         vec![
-            ("AUTHCTL_DB", self.db_path()),
+            (
+                "AUTHCTL_DB",
+                self.db_url.as_ref().map_or(self.db_path(), PathBuf::from),
+            ),
             ("AUTHCTL_CONFIG_DIR", self.config_dir()),
             ("HOME", home.clone()),
             ("XDG_DATA_HOME", home.join(".local/share")),

@@ -1,0 +1,118 @@
+//! The same commands on a shared PostgreSQL database: several hosts (each
+//! with its own HOME and config directory) see one set of accounts, the
+//! invariants hold across them, and connection problems are clear errors
+//! that never show a password.
+
+use crate::common::*;
+
+/// A password for registration `i` that passes the policy.
+fn pw_for(i: usize) -> String {
+    format!("violet tractor mangoes {i} sing")
+}
+
+#[test]
+fn accounts_and_sessions_are_shared_between_hosts() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    env.register("root", PW);
+    env.register("bob", PW);
+    // Host b logs in as root to accounts created on host a.
+    env.login_on_device("b", "root", PW);
+    env.on_device("b")
+        .args(["whoami"])
+        .assert()
+        .success()
+        .stdout("root\n");
+    let listed = env
+        .on_device("b")
+        .args(["--json", "list"])
+        .assert()
+        .success();
+    let names: Vec<String> = json_stdout(&listed)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["username"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["bob", "root"]);
+    // Nothing went to a SQLite file.
+    assert!(!env.db_path().exists());
+    assert!(!env.dir.path().join("data").exists());
+}
+
+#[test]
+fn sixteen_registrations_of_one_name_from_two_hosts_give_one_success() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    let runs = (0..16)
+        .map(|i| {
+            let host = if i % 2 == 0 { "a" } else { "b" };
+            let cmd = env.device_command(host, &["register", "alice", "--password-stdin"]);
+            (cmd, format!("{}\n", pw_for(i)))
+        })
+        .collect();
+    let done = env.run_all(runs);
+    let codes: Vec<i32> = done.iter().map(|f| f.code).collect();
+    assert_eq!(codes.iter().filter(|&&c| c == 0).count(), 1, "{codes:?}");
+    assert_eq!(codes.iter().filter(|&&c| c == 9).count(), 15, "{codes:?}");
+    let winner = done.iter().position(|f| f.code == 0).unwrap();
+    env.login_attempt("alice", &pw_for(winner)).success();
+    env.run(&["whoami"], "").success().stdout("alice\n");
+}
+
+#[test]
+fn parallel_wrong_passwords_from_two_hosts_lock_once_after_the_threshold() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    env.register("root", PW);
+    env.register("alice", PW);
+    let runs = (0..12)
+        .map(|i| {
+            let host = if i % 2 == 0 { "a" } else { "b" };
+            let cmd = env.device_command(host, &["verify", "alice", "--password-stdin"]);
+            (cmd, format!("{PW2}\n"))
+        })
+        .collect();
+    let codes: Vec<i32> = env.run_all(runs).iter().map(|f| f.code).collect();
+    // Five checks ran (wrong: exit 3); the rest were refused (locked: 7).
+    assert_eq!(codes.iter().filter(|&&c| c == 3).count(), 5, "{codes:?}");
+    assert_eq!(codes.iter().filter(|&&c| c == 7).count(), 7, "{codes:?}");
+    env.login("root", PW);
+    let log = json_stdout(&env.run(&["--json", "log", "--user", "alice"], "").success());
+    let lockouts = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "lockout")
+        .count();
+    assert_eq!(lockouts, 1);
+    // Even the right password is refused while locked.
+    assert_error(env.login_attempt("alice", PW), 7, "locked until");
+}
+
+#[test]
+fn a_password_in_the_db_argument_is_refused_and_never_shown() {
+    let env = TestEnv::new();
+    let url = "postgresql://ops:hunter2-secret@/authctl?host=/nonexistent";
+    let out = assert_error(env.run(&["--db", url, "whoami"], ""), 2, "~/.pgpass");
+    assert!(stderr(&out).contains("AUTHCTL_DB"));
+    assert!(!stderr(&out).contains("hunter2"));
+}
+
+#[test]
+fn an_unreachable_server_is_exit_10_naming_where_but_not_the_password() {
+    let env = TestEnv::new();
+    // Nothing listens on port 1; the URL (with its password) comes from
+    // the environment, where it is allowed.
+    let url = "postgresql://ops:hunter2-secret@127.0.0.1:1/accounts";
+    let out = env.cmd().env("AUTHCTL_DB", url).args(["whoami"]).assert();
+    let out = assert_error(
+        out,
+        10,
+        "cannot connect to host 127.0.0.1 port 1 database accounts user ops",
+    );
+    assert!(!stderr(&out).contains("hunter2"));
+}
