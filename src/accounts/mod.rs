@@ -42,6 +42,10 @@ pub struct Accounts {
     store: Box<dyn Store>,
     settings: Settings,
     clock: fn() -> Timestamp,
+    /// Seconds to add to `clock` to read the store's clock (0 for a store
+    /// on this machine), measured when the store was opened: a command
+    /// lasts seconds, and clocks drift far slower.
+    skew: i64,
     os_user: String,
 }
 
@@ -88,10 +92,13 @@ impl Accounts {
                 }
                 other => other,
             })?;
+        let clock: fn() -> Timestamp = time::now;
+        let skew = skew(&*store, clock)?;
         Ok(Accounts {
             store,
             settings,
-            clock: time::now,
+            clock,
+            skew,
             os_user: audit::current_os_user(),
         })
     }
@@ -102,6 +109,7 @@ impl Accounts {
     #[cfg(test)]
     pub(crate) fn with_clock(mut self, clock: fn() -> Timestamp) -> Self {
         self.clock = clock;
+        self.skew = skew(&*self.store, clock).unwrap_or_else(|e| panic!("{e}"));
         self
     }
 
@@ -121,8 +129,9 @@ impl Accounts {
         }
     }
 
+    /// Now, by the store's clock where it has one (see [`Clock`](crate::store::Clock)).
     fn now(&self) -> Timestamp {
-        (self.clock)()
+        (self.clock)().saturating_add(self.skew)
     }
 
     /// A successful event now, by `actor`, on `target`.
@@ -145,6 +154,14 @@ impl Accounts {
             detail: None,
         }
     }
+}
+
+/// How far `store`'s clock is ahead of `clock`.
+fn skew(store: &dyn Store, clock: fn() -> Timestamp) -> Result<i64> {
+    Ok(match store.server_now()? {
+        Some(server) => server.saturating_sub(clock()),
+        None => 0,
+    })
 }
 
 /// What each store outcome means to a person, where the operation had

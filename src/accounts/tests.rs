@@ -293,3 +293,37 @@ fn a_phone_one_step_behind_is_accepted_and_two_steps_behind_refused() -> Result<
     attempt(secret.code_at(T0 + 60)?)?;
     Ok(())
 }
+
+#[test]
+fn hosts_with_skewed_clocks_agree_on_a_lockout_by_the_servers_clock() -> Result<()> {
+    use crate::store::postgres::tests::pg_cluster;
+    let Some(server) = pg_cluster::server() else {
+        return Ok(());
+    };
+    let url = server.fresh_database();
+    register(&mut Accounts::connect(&url)?, "alice")?;
+    // A host whose clock is an hour slow gets the password wrong five times...
+    let mut slow = Accounts::connect(&url)?.with_clock(|| time::now() - 3600);
+    for _ in 0..5 {
+        let wrong = pw_check(&mut slow, "alice", PW2);
+        assert!(
+            matches!(wrong, Err(Error::AuthenticationFailed)),
+            "{wrong:?}"
+        );
+    }
+    // ...and a host with the right time still finds the account locked:
+    // the lock runs 15 minutes from the server's now, not the slow host's.
+    let mut right = Accounts::connect(&url)?;
+    let refused = pw_check(&mut right, "alice", PW);
+    assert!(matches!(refused, Err(Error::Locked(_))), "{refused:?}");
+    let until = right
+        .store
+        .find_account(&name("alice"))?
+        .and_then(|a| a.locked_until);
+    let expected = time::now() + 15 * 60;
+    assert!(
+        until.is_some_and(|u| (u - expected).abs() <= 5),
+        "{until:?}"
+    );
+    Ok(())
+}

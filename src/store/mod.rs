@@ -83,13 +83,22 @@ pub(crate) type EachRow<'a, T> = &'a mut dyn FnMut(T) -> Result<()>;
 /// An account store: every part of the contract below. See the module
 /// documentation for the rules every method follows.
 pub(crate) trait Store:
-    AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows
+    AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows + Clock
 {
 }
 
 impl<T> Store for T where
-    T: AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows
+    T: AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows + Clock
 {
+}
+
+/// The time every host sharing a database agrees on.
+pub(crate) trait Clock {
+    /// The database's own clock now (Unix seconds), for a backend that
+    /// several hosts share, so that lockouts, session expiry and audit
+    /// times do not depend on which host's clock is right; `None` for a
+    /// backend on one machine, where the local clock serves.
+    fn server_now(&self) -> StoreResult<Option<Timestamp>>;
 }
 
 /// Accounts: creating, finding, changing and deleting them.

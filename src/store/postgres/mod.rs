@@ -107,6 +107,18 @@ impl PgStore {
     }
 }
 
+/// The server's clock: hosts with skewed clocks still agree on lockouts,
+/// session expiry and audit times.
+impl super::Clock for PgStore {
+    fn server_now(&self) -> super::StoreResult<Option<crate::time::Timestamp>> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint",
+            &[],
+        )?;
+        Ok(Some(row.try_get(0)?))
+    }
+}
+
 /// Starts a write transaction holding the write lock (see the module
 /// comment), waiting at most the busy timeout for it.
 fn begin_write(client: &mut Client) -> std::result::Result<Transaction<'_>, StoreError> {
@@ -151,4 +163,4 @@ impl From<postgres::Error> for StoreError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -3,7 +3,7 @@
 //! database per test.
 
 #[path = "../../../tests/support/pg_cluster.rs"]
-mod pg_cluster;
+pub(crate) mod pg_cluster;
 
 use super::PgStore;
 use super::config::Target;

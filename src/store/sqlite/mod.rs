@@ -162,6 +162,13 @@ impl<T> OrFail<T> for rusqlite::Result<T> {
     }
 }
 
+/// One machine's database: the local clock serves.
+impl super::Clock for SqliteStore {
+    fn server_now(&self) -> super::StoreResult<Option<crate::time::Timestamp>> {
+        Ok(None)
+    }
+}
+
 /// `path` made safe for a `file:` URI (`%`, `?` and `#` escaped).
 fn uri_path(path: &Path) -> Result<String> {
     let text = path
