@@ -25,6 +25,9 @@ _authctl() {
             authctl,config)
                 cmd="authctl__subcmd__config"
                 ;;
+            authctl,db)
+                cmd="authctl__subcmd__db"
+                ;;
             authctl,delete)
                 cmd="authctl__subcmd__delete"
                 ;;
@@ -139,6 +142,18 @@ _authctl() {
             authctl__subcmd__config__subcmd__help,set)
                 cmd="authctl__subcmd__config__subcmd__help__subcmd__set"
                 ;;
+            authctl__subcmd__db,help)
+                cmd="authctl__subcmd__db__subcmd__help"
+                ;;
+            authctl__subcmd__db,status)
+                cmd="authctl__subcmd__db__subcmd__status"
+                ;;
+            authctl__subcmd__db__subcmd__help,help)
+                cmd="authctl__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            authctl__subcmd__db__subcmd__help,status)
+                cmd="authctl__subcmd__db__subcmd__help__subcmd__status"
+                ;;
             authctl__subcmd__help,2fa)
                 cmd="authctl__subcmd__help__subcmd__2fa"
                 ;;
@@ -147,6 +162,9 @@ _authctl() {
                 ;;
             authctl__subcmd__help,config)
                 cmd="authctl__subcmd__help__subcmd__config"
+                ;;
+            authctl__subcmd__help,db)
+                cmd="authctl__subcmd__help__subcmd__db"
                 ;;
             authctl__subcmd__help,delete)
                 cmd="authctl__subcmd__help__subcmd__delete"
@@ -226,6 +244,9 @@ _authctl() {
             authctl__subcmd__help__subcmd__config,set)
                 cmd="authctl__subcmd__help__subcmd__config__subcmd__set"
                 ;;
+            authctl__subcmd__help__subcmd__db,status)
+                cmd="authctl__subcmd__help__subcmd__db__subcmd__status"
+                ;;
             authctl__subcmd__help__subcmd__sessions,revoke)
                 cmd="authctl__subcmd__help__subcmd__sessions__subcmd__revoke"
                 ;;
@@ -248,7 +269,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config completions help"
+            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +700,92 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__db)
+            opts="-h --db --config-dir --json --help status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__db__subcmd__help)
+            opts="status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__db__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__db__subcmd__status)
+            opts="-h --db --config-dir --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__delete)
             opts="-h --yes --password-stdin --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -728,7 +835,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help)
-            opts="register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config completions help"
+            opts="register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -882,6 +989,34 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__config__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__db)
+            opts="status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__db__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -71,6 +71,9 @@ pub enum Command {
     /// Show or change settings stored in the database (admin)
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The account database itself: where it is, its schema, its size
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -383,6 +386,15 @@ pub enum TwoFactorCommand {
         /// The account
         username: String,
     },
+}
+
+/// `db` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// The backend (sqlite or postgresql), its location (never a
+    /// password), the schema version, and how many accounts, sessions and
+    /// audit events it holds
+    Status,
 }
 
 /// `config` subcommands.

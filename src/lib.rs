@@ -56,9 +56,9 @@ pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;
 pub use error::{Error, Result};
 pub use model::{
-    Account, AccountFilter, AccountSort, AccountStatus, AdminLock, DetailChange, Details,
-    DisplayName, Email, LockReason, Role, SessionId, SessionInfo, Username, escape_for_terminal,
-    is_unsafe_char,
+    Account, AccountFilter, AccountSort, AccountStatus, AdminLock, DatabaseStatus, DetailChange,
+    Details, DisplayName, Email, LockReason, Role, SessionId, SessionInfo, Username,
+    escape_for_terminal, is_unsafe_char,
 };
 pub use password::{HashParams, Password};
 pub use settings::{Registration, SettingKey, SettingValue, Settings};

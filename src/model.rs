@@ -232,6 +232,23 @@ impl std::str::FromStr for SessionId {
     }
 }
 
+/// What an account database is and holds (`authctl db status`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DatabaseStatus {
+    /// `sqlite` or `postgresql`.
+    pub backend: &'static str,
+    /// The file, or the server and database (never a password).
+    pub location: String,
+    /// The schema version it is at.
+    pub schema_version: i64,
+    /// How many accounts it holds.
+    pub accounts: i64,
+    /// How many sessions (live or not yet cleaned up).
+    pub sessions: i64,
+    /// How many audit events.
+    pub events: i64,
+}
+
 /// A stored session, as its owner or an admin may see it (never its token).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {

@@ -27,7 +27,7 @@ pub use transfer::ImportPlan;
 use crate::audit::{self, Event, EventKind, Outcome};
 use crate::duration::{as_secs, format_secs};
 use crate::error::{Error, Result};
-use crate::model::Username;
+use crate::model::{DatabaseStatus, Username};
 use crate::settings::Settings;
 use crate::store::postgres::PgStore;
 use crate::store::postgres::config::Target;
@@ -111,6 +111,13 @@ impl Accounts {
         self.clock = clock;
         self.skew = skew(&*self.store, clock).unwrap_or_else(|e| panic!("{e}"));
         self
+    }
+
+    /// What the database is and holds: backend, location (never a
+    /// password), schema version, counts. Open to anyone who can open it:
+    /// it names no account.
+    pub fn status(&self) -> Result<DatabaseStatus> {
+        Ok(self.store.describe()?)
     }
 
     /// The lifetime of a new session: `requested`, or `session.ttl`; at

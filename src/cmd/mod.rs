@@ -3,6 +3,7 @@
 
 mod completions;
 mod config;
+mod db;
 mod delete;
 mod export;
 mod import;
@@ -181,6 +182,7 @@ fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Lock(args) => lock::run(ctx, args),
         Command::Unlock(args) => unlock::run(ctx, args),
         Command::Config(command) => config::run(ctx, command),
+        Command::Db(command) => db::run(ctx, command),
         Command::Sessions(args) => sessions::run(ctx, args),
         Command::TwoFactor(command) => two_factor::run(ctx, command),
         Command::Import(args) => import::run(ctx, args),

@@ -83,13 +83,33 @@ pub(crate) type EachRow<'a, T> = &'a mut dyn FnMut(T) -> Result<()>;
 /// An account store: every part of the contract below. See the module
 /// documentation for the rules every method follows.
 pub(crate) trait Store:
-    AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows + Clock
+    AccountRows
+    + PasswordChecks
+    + SessionRows
+    + SettingRows
+    + AuditLog
+    + TwoFactorRows
+    + Clock
+    + Describe
 {
 }
 
 impl<T> Store for T where
-    T: AccountRows + PasswordChecks + SessionRows + SettingRows + AuditLog + TwoFactorRows + Clock
+    T: AccountRows
+        + PasswordChecks
+        + SessionRows
+        + SettingRows
+        + AuditLog
+        + TwoFactorRows
+        + Clock
+        + Describe
 {
+}
+
+/// What a database is and holds, for `db status`.
+pub(crate) trait Describe {
+    /// The backend, its location, schema version and row counts.
+    fn describe(&self) -> StoreResult<crate::model::DatabaseStatus>;
 }
 
 /// The time every host sharing a database agrees on.

@@ -35,6 +35,8 @@ pub(crate) struct PgStore {
     /// One connection; `RefCell` because reads take `&self` and the client
     /// needs `&mut` for every query.
     client: RefCell<Client>,
+    /// The server and database, never a password.
+    place: String,
 }
 
 impl PgStore {
@@ -50,6 +52,7 @@ impl PgStore {
         })?;
         let store = PgStore {
             client: RefCell::new(client),
+            place: place.clone(),
         };
         store.migrate()?;
         Ok(store)
@@ -104,6 +107,24 @@ impl PgStore {
         tx.execute("UPDATE authctl_schema SET version = $1", &[&LATEST_VERSION])
             .map_err(classify)?;
         tx.commit().map_err(classify)
+    }
+}
+
+impl super::Describe for PgStore {
+    fn describe(&self) -> super::StoreResult<crate::model::DatabaseStatus> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT (SELECT version FROM authctl_schema), (SELECT count(*) FROM users),
+                 (SELECT count(*) FROM sessions), (SELECT count(*) FROM events)",
+            &[],
+        )?;
+        Ok(crate::model::DatabaseStatus {
+            backend: "postgresql",
+            location: self.place.clone(),
+            schema_version: row.try_get(0)?,
+            accounts: row.try_get(1)?,
+            sessions: row.try_get(2)?,
+            events: row.try_get(3)?,
+        })
     }
 }
 

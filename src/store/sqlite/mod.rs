@@ -27,6 +27,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// An open authctl database in a SQLite file (or in memory).
 pub(crate) struct SqliteStore {
     conn: Connection,
+    /// The file's path as given, for `db status`.
+    location: String,
 }
 
 impl SqliteStore {
@@ -44,10 +46,12 @@ impl SqliteStore {
         let opened = Connection::open_with_flags(path, flags)
             .map_err(classify)
             .and_then(Self::init);
-        match opened {
-            Err(Error::ReadOnly) => Self::open_read_only(path),
-            other => other,
-        }
+        let conn = match opened {
+            Err(Error::ReadOnly) => Self::open_read_only(path)?,
+            other => other?,
+        };
+        let location = path.display().to_string();
+        Ok(SqliteStore { conn, location })
     }
 
     /// Opens an up-to-date database for reading only: nothing is switched
@@ -55,7 +59,7 @@ impl SqliteStore {
     /// read-only directory where they are gone (the last writer cleaned
     /// them up, so every change is in the main file) it is opened as
     /// immutable, which needs none.
-    fn open_read_only(path: &Path) -> Result<Self> {
+    fn open_read_only(path: &Path) -> Result<Connection> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
@@ -72,15 +76,19 @@ impl SqliteStore {
             return Err(Error::ReadOnly);
         }
         conn.pragma_update(None, "foreign_keys", "ON").or_fail()?;
-        Ok(SqliteStore { conn })
+        Ok(conn)
     }
 
     /// Opens a private in-memory database (for tests and tools).
     pub(crate) fn open_in_memory() -> Result<Self> {
-        Self::init(Connection::open_in_memory().map_err(classify)?)
+        let conn = Self::init(Connection::open_in_memory().map_err(classify)?)?;
+        let location = ":memory:".to_string();
+        Ok(SqliteStore { conn, location })
     }
 
-    fn init(mut conn: Connection) -> Result<Self> {
+    /// Makes a new connection ready: refuses a database that is not ours,
+    /// switches to WAL, migrates.
+    fn init(mut conn: Connection) -> Result<Connection> {
         conn.busy_timeout(BUSY_TIMEOUT).or_fail()?;
         check_is_ours(&conn)?;
         // WAL lets readers run beside a writer; FULL syncs the WAL on every
@@ -102,7 +110,7 @@ impl SqliteStore {
         // takes the write lock at its start (see `SqliteStore::write`).
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
         migrate(&mut conn)?;
-        Ok(SqliteStore { conn })
+        Ok(conn)
     }
 
     /// Starts a write transaction that takes the write lock at once, so two
@@ -159,6 +167,25 @@ trait OrFail<T> {
 impl<T> OrFail<T> for rusqlite::Result<T> {
     fn or_fail(self) -> Result<T> {
         self.map_err(classify)
+    }
+}
+
+impl super::Describe for SqliteStore {
+    fn describe(&self) -> super::StoreResult<crate::model::DatabaseStatus> {
+        let (accounts, sessions, events) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM sessions),
+                 (SELECT count(*) FROM events)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(crate::model::DatabaseStatus {
+            backend: "sqlite",
+            location: self.location.clone(),
+            schema_version: schema_version(&self.conn)?,
+            accounts,
+            sessions,
+            events,
+        })
     }
 }
 
