@@ -116,6 +116,8 @@ pub(crate) struct Event {
     pub target: Option<String>,
     /// The operating-system user that ran authctl.
     pub os_user: String,
+    /// The host it ran on (several share a PostgreSQL database).
+    pub host: String,
     /// What changed, where the event alone does not say: a setting's new
     /// value, a new role, a lock's reason. Never a secret.
     pub detail: Option<String>,
@@ -137,9 +139,20 @@ pub struct EventRecord {
     pub target: Option<String>,
     /// Which OS user ran authctl.
     pub os_user: String,
+    /// On which host (none for events written before hosts were recorded).
+    pub host: Option<String>,
     /// What changed, where the event alone does not say: a setting's new
     /// value, a new role, a lock's reason. Never a secret.
     pub detail: Option<String>,
+}
+
+/// This machine's host name, as `hostname` prints it (`unknown` if it
+/// has none that is text).
+pub(crate) fn current_host() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|name| name.into_string().ok())
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The name of the operating-system user running this process, from the

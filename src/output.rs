@@ -75,6 +75,7 @@ pub struct EventJson<'a> {
     actor: Option<&'a str>,
     target: Option<&'a str>,
     os_user: &'a str,
+    host: Option<&'a str>,
     detail: Option<&'a str>,
 }
 
@@ -88,6 +89,7 @@ impl<'a> EventJson<'a> {
             actor: e.actor.as_deref(),
             target: e.target.as_deref(),
             os_user: &e.os_user,
+            host: e.host.as_deref(),
             detail: e.detail.as_deref(),
         }
     }
@@ -242,7 +244,7 @@ impl Printer {
         for_each: impl FnOnce(&mut Visit<'_, EventRecord>) -> authctl::Result<()>,
     ) -> Result<()> {
         let header = [
-            "at", "event", "outcome", "actor", "target", "os user", "detail",
+            "at", "event", "outcome", "actor", "target", "os user", "host", "detail",
         ];
         let json =
             |w: &mut dyn Write, e: &EventRecord| crate::json::write_compact(w, &EventJson::new(e));
@@ -401,6 +403,7 @@ fn event_row(e: &EventRecord) -> Vec<String> {
         or_dash(e.actor.as_deref()),
         or_dash(e.target.as_deref()),
         e.os_user.clone(),
+        or_dash(e.host.as_deref()),
         or_dash(e.detail.as_deref()),
     ]
 }

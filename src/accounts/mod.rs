@@ -47,6 +47,7 @@ pub struct Accounts {
     /// lasts seconds, and clocks drift far slower.
     skew: i64,
     os_user: String,
+    host: String,
 }
 
 impl Accounts {
@@ -100,6 +101,7 @@ impl Accounts {
             clock,
             skew,
             os_user: audit::current_os_user(),
+            host: audit::current_host(),
         })
     }
 
@@ -158,6 +160,7 @@ impl Accounts {
             actor: actor.map(Username::to_string),
             target: None,
             os_user: self.os_user.clone(),
+            host: self.host.clone(),
             detail: None,
         }
     }

@@ -28,6 +28,7 @@ fn event(kind: EventKind, at: Timestamp, target: &str) -> Event {
         actor: None,
         target: Some(target.to_string()),
         os_user: "tester".to_string(),
+        host: "testhost".to_string(),
         detail: None,
     }
 }

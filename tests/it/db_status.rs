@@ -14,7 +14,7 @@ fn status_on_sqlite_names_the_file_and_counts_what_it_holds() {
         json!({
             "backend": "sqlite",
             "location": env.db_path().display().to_string(),
-            "schema_version": 4,
+            "schema_version": 5,
             "accounts": 2,
             "sessions": 1,
             "events": events,
@@ -36,7 +36,7 @@ fn status_on_postgresql_names_the_server_and_database_but_no_password() {
     env.register("root", PW);
     let status = json_stdout(&env.run(&["--json", "db", "status"], "").success());
     assert_eq!(status["backend"], "postgresql");
-    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["schema_version"], 2);
     assert_eq!(
         (status["accounts"].as_i64(), status["sessions"].as_i64()),
         (Some(1), Some(0))

@@ -116,3 +116,41 @@ fn an_unreachable_server_is_exit_10_naming_where_but_not_the_password() {
     );
     assert!(!stderr(&out).contains("hunter2"));
 }
+
+#[test]
+fn a_newer_schema_on_the_server_is_exit_10_and_left_alone() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    env.register("alice", PW);
+    let server = pg_cluster::server().unwrap();
+    let url = env.db_url.as_deref().unwrap();
+    let run = |sql: &str| {
+        let out = server.psql(url).args(["-c", sql]).output().unwrap();
+        assert!(out.status.success(), "{sql}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run("UPDATE authctl_schema SET version = 9");
+    let before = run("SELECT count(*) FROM events");
+    assert_error(
+        env.run(&["whoami"], ""),
+        10,
+        "version 9 is newer than this authctl supports (version 2)",
+    );
+    assert_eq!(run("SELECT count(*) FROM events"), before);
+    assert_eq!(run("SELECT version FROM authctl_schema").trim(), "9");
+}
+
+#[test]
+fn events_record_the_host_that_acted() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    env.register("root", PW);
+    env.login("root", PW);
+    let log = json_stdout(&env.run(&["--json", "log"], "").success());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    for event in log.as_array().unwrap() {
+        assert_eq!(event["host"], host.trim(), "{event}");
+    }
+}

@@ -85,8 +85,8 @@ pub(super) fn insert_event(
     e: &crate::audit::Event,
 ) -> StoreResult<()> {
     tx.execute(
-        "INSERT INTO events (at, event, outcome, actor, target, os_user, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO events (at, event, outcome, actor, target, os_user, detail, host)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &[
             &e.at,
             &e.kind.as_str(),
@@ -95,6 +95,7 @@ pub(super) fn insert_event(
             &e.target,
             &e.os_user,
             &e.detail,
+            &e.host,
         ],
     )?;
     Ok(())

@@ -3,7 +3,8 @@
 //! PostgreSQL's types (`BIGINT` Unix seconds, `BYTEA` digests).
 
 /// Every migration, oldest first. Never edit a released one; append a new one.
-pub(super) const MIGRATIONS: &[&str] = &["
+pub(super) const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE users (
         id BIGSERIAL PRIMARY KEY,
         username TEXT NOT NULL UNIQUE,
@@ -55,7 +56,9 @@ pub(super) const MIGRATIONS: &[&str] = &["
         code_sha256 BYTEA NOT NULL,
         UNIQUE (user_id, code_sha256)
     );
-"];
+",
+    "ALTER TABLE events ADD COLUMN host TEXT;",
+];
 
 /// Every table any migration creates, the version table included; a
 /// database with others is not ours.

@@ -69,7 +69,7 @@ impl AuditLog for PgStore {
         limit: Option<u32>,
         f: &mut dyn FnMut(EventRecord) -> Result<()>,
     ) -> StoreResult<()> {
-        let sql = "SELECT at, event, outcome, actor, target, os_user, detail FROM events
+        let sql = "SELECT at, event, outcome, actor, target, os_user, detail, host FROM events
              WHERE $1::text IS NULL OR actor = $1 OR target = $1
              ORDER BY id DESC LIMIT $2";
         let user = user.map(Username::as_str);
@@ -86,6 +86,7 @@ impl AuditLog for PgStore {
                 target: row.try_get(4)?,
                 os_user: row.try_get(5)?,
                 detail: row.try_get(6)?,
+                host: row.try_get(7)?,
             })?;
         }
         Ok(())

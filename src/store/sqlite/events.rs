@@ -11,8 +11,8 @@ use rusqlite::{Connection, params};
 /// Appends an event using `conn` (normally an open transaction).
 pub(super) fn insert_event(conn: &Connection, e: &Event) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO events (at, event, outcome, actor, target, os_user, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO events (at, event, outcome, actor, target, os_user, detail, host)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             e.at,
             e.kind.as_str(),
@@ -20,7 +20,8 @@ pub(super) fn insert_event(conn: &Connection, e: &Event) -> rusqlite::Result<()>
             e.actor,
             e.target,
             e.os_user,
-            e.detail
+            e.detail,
+            e.host
         ],
     )?;
     Ok(())
@@ -41,7 +42,7 @@ impl AuditLog for SqliteStore {
         f: &mut dyn FnMut(EventRecord) -> Result<()>,
     ) -> StoreResult<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT at, event, outcome, actor, target, os_user, detail FROM events
+            "SELECT at, event, outcome, actor, target, os_user, detail, host FROM events
              WHERE ?1 IS NULL OR actor = ?1 OR target = ?1
              ORDER BY id DESC LIMIT ?2",
         )?;
@@ -56,6 +57,7 @@ impl AuditLog for SqliteStore {
                 target: row.get("target")?,
                 os_user: row.get("os_user")?,
                 detail: row.get("detail")?,
+                host: row.get("host")?,
             })?;
         }
         Ok(())

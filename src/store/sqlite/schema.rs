@@ -72,6 +72,8 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
         UNIQUE (user_id, code_sha256)
     ) STRICT;",
     ),
+    // The host each event came from, now that hosts can share a database.
+    M::up("ALTER TABLE events ADD COLUMN host TEXT;"),
 ];
 
 /// Every table any migration creates; a database with others is not ours.

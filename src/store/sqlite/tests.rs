@@ -26,6 +26,7 @@ fn event(kind: EventKind, at: i64, target: &str) -> Event {
         actor: None,
         target: Some(target.to_string()),
         os_user: "tester".to_string(),
+        host: "testhost".to_string(),
         detail: None,
     }
 }

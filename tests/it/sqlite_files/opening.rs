@@ -17,7 +17,7 @@ fn created_on_first_use_with_private_modes() {
     let version: i64 = sqlite_file(&env)
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn a_newer_schema_is_exit_10_naming_both_versions() {
     assert_error(
         env.run(&["whoami"], ""),
         10,
-        "version 7 is newer than this authctl supports (version 4)",
+        "version 7 is newer than this authctl supports (version 5)",
     );
     assert_eq!(fs::read(env.db_path()).unwrap(), before);
 }
