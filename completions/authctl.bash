@@ -142,11 +142,17 @@ _authctl() {
             authctl__subcmd__config__subcmd__help,set)
                 cmd="authctl__subcmd__config__subcmd__help__subcmd__set"
                 ;;
+            authctl__subcmd__db,copy)
+                cmd="authctl__subcmd__db__subcmd__copy"
+                ;;
             authctl__subcmd__db,help)
                 cmd="authctl__subcmd__db__subcmd__help"
                 ;;
             authctl__subcmd__db,status)
                 cmd="authctl__subcmd__db__subcmd__status"
+                ;;
+            authctl__subcmd__db__subcmd__help,copy)
+                cmd="authctl__subcmd__db__subcmd__help__subcmd__copy"
                 ;;
             authctl__subcmd__db__subcmd__help,help)
                 cmd="authctl__subcmd__db__subcmd__help__subcmd__help"
@@ -243,6 +249,9 @@ _authctl() {
                 ;;
             authctl__subcmd__help__subcmd__config,set)
                 cmd="authctl__subcmd__help__subcmd__config__subcmd__set"
+                ;;
+            authctl__subcmd__help__subcmd__db,copy)
+                cmd="authctl__subcmd__help__subcmd__db__subcmd__copy"
                 ;;
             authctl__subcmd__help__subcmd__db,status)
                 cmd="authctl__subcmd__help__subcmd__db__subcmd__status"
@@ -701,7 +710,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__db)
-            opts="-h --db --config-dir --json --help status help"
+            opts="-h --db --config-dir --json --help status copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,9 +731,49 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        authctl__subcmd__db__subcmd__help)
-            opts="status help"
+        authctl__subcmd__db__subcmd__copy)
+            opts="-h --to --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__db__subcmd__help)
+            opts="status copy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__db__subcmd__help__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1003,8 +1052,22 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__db)
-            opts="status"
+            opts="status copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__db__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -225,17 +225,24 @@ complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'One setting\'s value'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting (applies to every later command)'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status help" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
-complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status help" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
-complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status help" -l json -d 'Print machine-readable JSON on stdout'
-complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'The backend (sqlite or postgresql), its location (never a password), the schema version, and how many accounts, sessions and audit events it holds'
-complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status copy help" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status copy help" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status copy help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status copy help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status copy help" -f -a "status" -d 'The backend (sqlite or postgresql), its location (never a password), the schema version, and how many accounts, sessions and audit events it holds'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status copy help" -f -a "copy" -d 'Copy the whole database (accounts with their hashes and two-factor state, settings, audit log; not sessions) into an empty one: a postgres:// URL or a SQLite file, either direction (admin)'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and not __fish_seen_subcommand_from status copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from status" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from status" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from status" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l to -d 'The target database (a password belongs in ~/.pgpass, not here)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l json -d 'Print machine-readable JSON on stdout'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'The backend (sqlite or postgresql), its location (never a password), the schema version, and how many accounts, sessions and audit events it holds'
+complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy the whole database (accounts with their hashes and two-factor state, settings, audit log; not sessions) into an empty one: a postgres:// URL or a SQLite file, either direction (admin)'
 complete -c authctl -n "__fish_authctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
@@ -273,3 +280,4 @@ complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_su
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'One setting\'s value'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change a setting (applies to every later command)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'The backend (sqlite or postgresql), its location (never a password), the schema version, and how many accounts, sessions and audit events it holds'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "copy" -d 'Copy the whole database (accounts with their hashes and two-factor state, settings, audit log; not sessions) into an empty one: a postgres:// URL or a SQLite file, either direction (admin)'

@@ -48,6 +48,8 @@ pub enum EventKind {
     TwoFactorReset,
     /// A new set of recovery codes replaced the old.
     RecoveryCodesRegenerated,
+    /// The whole database was copied to another (the detail says where).
+    DatabaseCopied,
 }
 
 impl EventKind {
@@ -75,6 +77,7 @@ impl EventKind {
             EventKind::TwoFactorDisabled => "two_factor_disabled",
             EventKind::TwoFactorReset => "two_factor_reset",
             EventKind::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            EventKind::DatabaseCopied => "database_copied",
         }
     }
 }

@@ -395,6 +395,14 @@ pub enum DbCommand {
     /// password), the schema version, and how many accounts, sessions and
     /// audit events it holds
     Status,
+    /// Copy the whole database (accounts with their hashes and two-factor
+    /// state, settings, audit log; not sessions) into an empty one: a
+    /// postgres:// URL or a SQLite file, either direction (admin)
+    Copy {
+        /// The target database (a password belongs in ~/.pgpass, not here)
+        #[arg(long, value_name = "URL_OR_PATH")]
+        to: String,
+    },
 }
 
 /// `config` subcommands.

@@ -14,6 +14,7 @@
 
 mod admin;
 mod check;
+mod copy;
 mod manage;
 mod register;
 mod session;
@@ -21,6 +22,7 @@ mod transfer;
 mod two_factor;
 
 pub use check::PasswordChecked;
+pub use copy::CopyReport;
 pub use session::{NewSession, Session};
 pub use transfer::ImportPlan;
 
@@ -192,6 +194,9 @@ impl From<StoreError> for Error {
             }
             StoreError::TwoFactorAlreadyOn => Error::Invalid(
                 "two-factor authentication is already on for this account".to_string(),
+            ),
+            StoreError::NotEmpty => Error::Invalid(
+                "the target database already has accounts; copy only into an empty one".to_string(),
             ),
             StoreError::Failed(e) => e,
         }

@@ -1,8 +1,12 @@
-//! `authctl db status`: which database this is and what it holds.
+//! `authctl db status` and `db copy`: which database this is and what it
+//! holds, and moving all of it to another.
 
-use super::Context;
+use super::{Context, refuse_password_argument};
 use crate::cli::DbCommand;
+use crate::fsutil::create_private_dir_all;
 use anyhow::Result;
+use serde_json::json;
+use std::path::Path;
 
 pub fn run(ctx: &mut Context, command: &DbCommand) -> Result<()> {
     match command {
@@ -21,6 +25,22 @@ pub fn run(ctx: &mut Context, command: &DbCommand) -> Result<()> {
             ];
             let rows = rows.into_iter().map(|(k, v)| vec![k.to_string(), v]);
             ctx.out.rows(&["key", "value"], rows)
+        }
+        DbCommand::Copy { to } => {
+            let session = ctx.session()?;
+            if authctl::is_postgres_url(to) {
+                refuse_password_argument(to)?;
+            } else if let Some(dir) = Path::new(to).parent().filter(|d| !d.as_os_str().is_empty()) {
+                create_private_dir_all(dir)?;
+            }
+            let r = ctx.accounts.copy_to(&session, to)?;
+            ctx.out.done(
+                &json!(r),
+                &format!(
+                    "copied to {}: {} accounts, {} recovery codes, {} settings, {} audit events (counted again in the copy)",
+                    r.target, r.accounts, r.recovery_codes, r.settings, r.events
+                ),
+            )
         }
     }
 }

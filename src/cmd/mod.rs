@@ -136,14 +136,23 @@ pub fn target(named: Option<&str>, session: &Session) -> Result<Username> {
 /// for messages. A password in a URL typed on the command line is refused:
 /// other users can read a process's arguments.
 fn open_postgres(url: &str, given_as_argument: bool) -> Result<(Accounts, String)> {
-    if given_as_argument && authctl::url_has_password(url) {
-        return Err(UsageError(
-            "a database password must not be on the command line: put it in ~/.pgpass or the file PGPASSFILE names, or pass the URL in AUTHCTL_DB".to_string(),
-        )
-        .into());
+    if given_as_argument {
+        refuse_password_argument(url)?;
     }
     let accounts = Accounts::connect(url)?;
     Ok((accounts, "the PostgreSQL database".to_string()))
+}
+
+/// Refuses a database URL typed on the command line that carries a
+/// password: other users can read a process's arguments.
+pub fn refuse_password_argument(url: &str) -> Result<()> {
+    match authctl::url_has_password(url) {
+        true => Err(UsageError(
+            "a database password must not be on the command line: put it in ~/.pgpass or the file PGPASSFILE names, or pass the URL in AUTHCTL_DB".to_string(),
+        )
+        .into()),
+        false => Ok(()),
+    }
 }
 
 /// Runs the parsed command. `db_given_as_argument`: `--db` was typed on

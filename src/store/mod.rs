@@ -57,8 +57,8 @@ mod rows;
 pub(crate) mod sqlite;
 
 pub(crate) use rows::{
-    ActorFacts, Admission, NewAccount, NewSessionRow, PasswordProof, SecondFactorProof, StoreError,
-    StoredTotp,
+    ActorFacts, Admission, Dump, DumpedAccount, NewAccount, NewSessionRow, PasswordProof,
+    SecondFactorProof, StoreError, StoredTotp,
 };
 
 use crate::audit::Event;
@@ -106,10 +106,21 @@ impl<T> Store for T where
 {
 }
 
-/// What a database is and holds, for `db status`.
+/// What a database is and holds, for `db status` and `db copy`.
 pub(crate) trait Describe {
     /// The backend, its location, schema version and row counts.
     fn describe(&self) -> StoreResult<crate::model::DatabaseStatus>;
+
+    /// Everything the database holds that a copy carries ([`Dump`]), read
+    /// in one transaction so that it is one moment's state.
+    fn dump(&self) -> StoreResult<Dump>;
+
+    /// Writes `dump` into this database in one write transaction, or
+    /// nothing: refused with [`StoreError::NotEmpty`] if any account exists
+    /// (judged in the transaction). Accounts get new ids; recovery codes
+    /// follow their usernames; events keep their order and fields; then
+    /// `event` is written.
+    fn load(&mut self, dump: &Dump, event: &Event) -> StoreResult<()>;
 }
 
 /// The time every host sharing a database agrees on.

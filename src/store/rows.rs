@@ -111,6 +111,36 @@ impl std::fmt::Debug for StoredTotp {
     }
 }
 
+/// Everything a database holds that moves with it to another: each
+/// account with its hash, lockout and two-factor state, the recovery-code
+/// digests, the settings and the audit log (sessions stay: they belong to
+/// the hosts that hold their tokens).
+#[derive(Default)]
+pub(crate) struct Dump {
+    /// Every account, in id order.
+    pub accounts: Vec<DumpedAccount>,
+    /// `(username, digest)` of every unused recovery code.
+    pub recovery_codes: Vec<(String, Vec<u8>)>,
+    /// The stored settings.
+    pub settings: Vec<(String, String)>,
+    /// Every audit event, oldest first.
+    pub events: Vec<crate::audit::EventRecord>,
+}
+
+/// One account as a [`Dump`] carries it.
+pub(crate) struct DumpedAccount {
+    /// Its stored fields (its id is the source's, not kept).
+    pub account: crate::model::Account,
+    /// Its password hash.
+    pub password_hash: String,
+    /// Locks since the last success (each lock lasts longer).
+    pub lockouts: i64,
+    /// Its TOTP secret, if it has 2FA; wiped on drop.
+    pub totp_secret: Option<Zeroizing<String>>,
+    /// The last TOTP step accepted.
+    pub totp_last_step: Option<i64>,
+}
+
 /// How a store operation can end other than in success. The outcomes the
 /// contract names are their own variants, without text: the library says
 /// what they mean to a person.
@@ -131,6 +161,8 @@ pub(crate) enum StoreError {
     AdminLocked,
     /// Two-factor login is already on for the account.
     TwoFactorAlreadyOn,
+    /// The database to copy into already has accounts.
+    NotEmpty,
     /// Anything else: busy, read-only, unusable, a backend failure, or an
     /// error from a callback of the library's.
     Failed(Error),

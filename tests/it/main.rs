@@ -9,6 +9,7 @@ mod cli;
 mod concurrency;
 mod config;
 mod crash;
+mod db_copy;
 mod db_status;
 mod hygiene;
 mod library_permissions;

@@ -8,14 +8,14 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
 /// What enrolment handed out.
-struct Enrolled {
-    secret: String,
-    recovery: Vec<String>,
+pub(crate) struct Enrolled {
+    pub secret: String,
+    pub recovery: Vec<String>,
 }
 
 /// The code for `steps` 30-second steps from now. This module's only use of
 /// the library API (everything else runs the binary).
-fn code(secret: &str, steps: i64) -> String {
+pub(crate) fn code(secret: &str, steps: i64) -> String {
     let s = authctl::totp::TotpSecret::from_base32(secret).unwrap();
     s.code_at(unix_now() + steps * 30).unwrap()
 }
@@ -77,7 +77,7 @@ fn enable(env: &TestEnv, pw: &str) -> Enrolled {
 }
 
 /// alice, logged in, with 2FA on.
-fn alice_with_2fa() -> (TestEnv, Enrolled) {
+pub(crate) fn alice_with_2fa() -> (TestEnv, Enrolled) {
     let env = TestEnv::new();
     env.register("root", PW);
     env.register("alice", PW);

@@ -11,6 +11,7 @@
 mod accounts;
 mod checks;
 pub(crate) mod config;
+mod copy;
 mod rows;
 mod schema;
 mod sessions;
@@ -107,24 +108,6 @@ impl PgStore {
         tx.execute("UPDATE authctl_schema SET version = $1", &[&LATEST_VERSION])
             .map_err(classify)?;
         tx.commit().map_err(classify)
-    }
-}
-
-impl super::Describe for PgStore {
-    fn describe(&self) -> super::StoreResult<crate::model::DatabaseStatus> {
-        let row = self.client.borrow_mut().query_one(
-            "SELECT (SELECT version FROM authctl_schema), (SELECT count(*) FROM users),
-                 (SELECT count(*) FROM sessions), (SELECT count(*) FROM events)",
-            &[],
-        )?;
-        Ok(crate::model::DatabaseStatus {
-            backend: "postgresql",
-            location: self.place.clone(),
-            schema_version: row.try_get(0)?,
-            accounts: row.try_get(1)?,
-            sessions: row.try_get(2)?,
-            events: row.try_get(3)?,
-        })
     }
 }
 

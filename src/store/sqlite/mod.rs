@@ -4,6 +4,7 @@
 
 mod accounts;
 mod checks;
+mod copy;
 mod events;
 mod rows;
 mod schema;
@@ -167,25 +168,6 @@ trait OrFail<T> {
 impl<T> OrFail<T> for rusqlite::Result<T> {
     fn or_fail(self) -> Result<T> {
         self.map_err(classify)
-    }
-}
-
-impl super::Describe for SqliteStore {
-    fn describe(&self) -> super::StoreResult<crate::model::DatabaseStatus> {
-        let (accounts, sessions, events) = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM sessions),
-                 (SELECT count(*) FROM events)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        Ok(crate::model::DatabaseStatus {
-            backend: "sqlite",
-            location: self.location.clone(),
-            schema_version: schema_version(&self.conn)?,
-            accounts,
-            sessions,
-            events,
-        })
     }
 }
 
