@@ -20,6 +20,7 @@ mod passwd;
 mod policy;
 mod postgres;
 mod postgres_cluster;
+mod postgres_tls;
 mod prompts;
 mod register;
 mod roles_and_locks;

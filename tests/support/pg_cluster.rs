@@ -201,6 +201,48 @@ impl Server {
         }
     }
 
+    /// Makes this (private) server also listen on 127.0.0.1, at a free port
+    /// of its own, serving TLS with `cert` and `key` (PEM files), and
+    /// restarts it; returns the port. Its socket moves to that port too.
+    pub fn serve_tls(&self, cert: &Path, key: &Path) -> u16 {
+        let cluster = self.managed("reconfigure");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("no free port: {e}"));
+        let (server_cert, server_key) = (
+            cluster.base.join("server.crt"),
+            cluster.base.join("server.key"),
+        );
+        let install = || -> std::io::Result<()> {
+            std::fs::copy(cert, &server_cert)?;
+            std::fs::copy(key, &server_key)?;
+            // The server refuses a key others may read.
+            std::fs::set_permissions(&server_key, std::fs::Permissions::from_mode(0o600))?;
+            if cluster.as_nobody {
+                for file in [&server_cert, &server_key] {
+                    std::os::unix::fs::chown(file, Some(NOBODY), Some(NOBODY))?;
+                }
+            }
+            let settings = format!(
+                "\nlisten_addresses = '127.0.0.1'\nport = {port}\nssl = on\n\
+                 ssl_cert_file = '{}'\nssl_key_file = '{}'\n",
+                server_cert.display(),
+                server_key.display()
+            );
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(cluster.data_dir().join("postgresql.conf"))
+                .and_then(|mut f| f.write_all(settings.as_bytes()))
+        };
+        if let Err(e) = install() {
+            panic!("could not set up TLS on the test cluster: {e}");
+        }
+        self.stop();
+        self.start();
+        port
+    }
+
     fn pg_ctl_stop(&self, mode: &str) {
         let cluster = self.managed("stop");
         let mut stop = cluster.server_program(&self.bin, "pg_ctl");

@@ -4,7 +4,8 @@
 //! libpq's defaults (the local socket, the OS user's name, a database of
 //! the user's name); a password from the URL, else from the password file
 //! (`PGPASSFILE`, else `~/.pgpass`), which must not be readable by group or
-//! others.
+//! others; TLS as libpq's `sslmode` and `sslrootcert` (or `PGSSLMODE`,
+//! `PGSSLROOTCERT`) say.
 
 use crate::error::{Error, Result};
 use postgres::config::Host;
@@ -21,10 +22,105 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A connection's settings, and how to name the database in messages.
 pub(crate) struct Target {
-    /// Everything needed to connect.
+    /// Everything needed to connect but TLS.
     pub config: postgres::Config,
     /// `host H port P database D user U`: never the password.
     pub place: String,
+    /// Whether and how to use TLS.
+    pub tls: Tls,
+}
+
+/// libpq's `sslmode`, and the CA file the `verify-*` modes check against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tls {
+    /// The mode.
+    pub mode: SslMode,
+    /// `sslrootcert`, else `~/.postgresql/root.crt` when that exists.
+    pub root_cert: Option<PathBuf>,
+}
+
+/// libpq's `sslmode` values (`allow` is taken as `prefer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SslMode {
+    /// Never TLS.
+    Disable,
+    /// TLS if the server offers it, unverified; else plain.
+    Prefer,
+    /// TLS, unverified (verified as `verify-ca` if a root certificate is
+    /// given, as libpq does).
+    Require,
+    /// TLS, the server's certificate signed by the root certificate.
+    VerifyCa,
+    /// As `verify-ca`, and the certificate names the host connected to.
+    VerifyFull,
+}
+
+impl SslMode {
+    fn parse(text: &str) -> Result<SslMode> {
+        Ok(match text {
+            "disable" => SslMode::Disable,
+            "allow" | "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            other => {
+                return Err(Error::Invalid(format!(
+                    "invalid sslmode {other:?}: use disable, prefer, require, verify-ca or verify-full"
+                )));
+            }
+        })
+    }
+}
+
+/// `url` without its `sslmode` and `sslrootcert` parameters (the client
+/// library knows only some modes), and their values.
+fn take_tls_params(url: &str) -> (String, Option<String>, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None, None);
+    };
+    let (mut mode, mut root) = (None, None);
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.split_once('=') {
+            Some(("sslmode", v)) => {
+                mode = Some(percent_decode(v));
+                false
+            }
+            Some(("sslrootcert", v)) => {
+                root = Some(percent_decode(v));
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    let url = match kept.is_empty() {
+        true => base.to_string(),
+        false => format!("{base}?{}", kept.join("&")),
+    };
+    (url, mode, root)
+}
+
+/// `%XX` escapes decoded (as a URL's query values carry paths).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether `location` names a PostgreSQL database (rather than a file).
@@ -41,8 +137,21 @@ impl Target {
     /// The settings for `url`, completed from `var` (the environment) and
     /// the password file.
     pub(crate) fn from_url(url: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Target> {
+        let (url, mode, root_cert) = take_tls_params(url);
+        let mode = match mode.or_else(|| var("PGSSLMODE")) {
+            Some(mode) => SslMode::parse(&mode)?,
+            None => SslMode::Prefer,
+        };
+        let default_root = var("HOME")
+            .map(|home| Path::new(&home).join(".postgresql/root.crt"))
+            .filter(|path| path.exists());
+        let root_cert = root_cert
+            .or_else(|| var("PGSSLROOTCERT"))
+            .map(PathBuf::from)
+            .or(default_root);
+        let tls = Tls { mode, root_cert };
         // The parser's message may quote the URL, password and all.
-        let mut config = postgres::Config::from_str(url).map_err(|_| {
+        let mut config = postgres::Config::from_str(&url).map_err(|_| {
             Error::Invalid("invalid PostgreSQL URL (see `psql` for the syntax)".to_string())
         })?;
         if config.get_hosts().is_empty() {
@@ -83,7 +192,7 @@ impl Target {
         {
             config.password(password);
         }
-        Ok(Target { config, place })
+        Ok(Target { config, place, tls })
     }
 }
 
@@ -229,6 +338,24 @@ mod tests {
         set_mode(0o644)?;
         let refused = Target::from_url(url, &env);
         assert!(matches!(refused, Err(Error::DatabaseUnusable(m)) if m.contains("chmod 0600")));
+        Ok(())
+    }
+
+    #[test]
+    fn tls_parameters_are_read_as_libpq_reads_them() -> Result<()> {
+        let url = "postgresql://db.example.org/x?sslmode=verify-full&connect_timeout=3&sslrootcert=%2Fetc%2Fca.pem";
+        let t = Target::from_url(url, &no_env)?;
+        assert_eq!(t.tls.mode, SslMode::VerifyFull);
+        assert_eq!(t.tls.root_cert, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(
+            t.config.get_connect_timeout(),
+            Some(&Duration::from_secs(3))
+        );
+        let env = |k: &str| (k == "PGSSLMODE").then(|| "require".to_string());
+        let t = Target::from_url("postgresql://db.example.org/x", &env)?;
+        assert_eq!((t.tls.mode, t.tls.root_cert), (SslMode::Require, None));
+        let bad = Target::from_url("postgresql://h/x?sslmode=always", &no_env);
+        assert!(matches!(bad, Err(Error::Invalid(m)) if m.contains("verify-full")));
         Ok(())
     }
 }

@@ -16,12 +16,13 @@ mod rows;
 mod schema;
 mod sessions;
 mod settings;
+mod tls;
 mod two_factor;
 
 use super::StoreError;
 use crate::error::{Error, Result};
 use postgres::error::SqlState;
-use postgres::{Client, NoTls, Transaction};
+use postgres::{Client, Transaction};
 use schema::{KNOWN_TABLES, LATEST_VERSION, MIGRATIONS};
 use std::cell::RefCell;
 
@@ -48,7 +49,7 @@ impl PgStore {
     /// database (never a password), and nothing is written.
     pub(crate) fn connect(target: &config::Target) -> Result<Self> {
         let place = &target.place;
-        let client = target.config.connect(NoTls).map_err(|e| {
+        let client = tls::connect(target)?.map_err(|e| {
             Error::DatabaseUnusable(format!("cannot connect to {place}: {}", reason(&e)))
         })?;
         let store = PgStore {
