@@ -111,7 +111,8 @@ fn every_event_is_recorded_with_actor_target_and_os_user() {
 
 #[test]
 fn no_password_or_token_reaches_the_database_files() {
-    let env = TestEnv::new();
+    // The SQLite file's own bytes (the WAL and its side files included).
+    let env = TestEnv::sqlite();
     let tokens = lifecycle(&env);
     let dir = env.db_path().parent().unwrap().to_path_buf();
     let mut bytes = Vec::new();

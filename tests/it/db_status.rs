@@ -6,7 +6,7 @@ use serde_json::json;
 
 #[test]
 fn status_on_sqlite_names_the_file_and_counts_what_it_holds() {
-    let env = TestEnv::admin_and_bob_logged_in();
+    let env = TestEnv::with_admin_and_bob_logged_in(TestEnv::sqlite());
     let status = json_stdout(&env.run(&["--json", "db", "status"], "").success());
     let events = env.db().count("SELECT count(*) FROM events");
     assert_eq!(

@@ -6,7 +6,8 @@ use std::os::unix::fs::PermissionsExt;
 
 #[test]
 fn login_writes_a_private_token_file_and_stores_only_its_hash() {
-    let env = TestEnv::new();
+    // Reads the SQLite file's bytes.
+    let env = TestEnv::sqlite();
     env.register("alice", PW);
     let a = env
         .run(&["login", "Alice", "--password-stdin"], &format!("{PW}\n"))

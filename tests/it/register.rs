@@ -53,7 +53,8 @@ fn first_account_is_admin_then_users_and_nothing_on_stdout() {
 
 #[test]
 fn password_is_stored_only_as_argon2id_with_default_cost() {
-    let env = TestEnv::new();
+    // Reads the SQLite file's bytes.
+    let env = TestEnv::sqlite();
     env.register("alice", PW);
     let hash = env.db().text("SELECT password_hash FROM users");
     assert!(

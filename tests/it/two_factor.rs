@@ -78,7 +78,11 @@ fn enable(env: &TestEnv, pw: &str) -> Enrolled {
 
 /// alice, logged in, with 2FA on.
 pub(crate) fn alice_with_2fa() -> (TestEnv, Enrolled) {
-    let env = TestEnv::new();
+    alice_with_2fa_in(TestEnv::new())
+}
+
+/// alice, logged in, with 2FA on, in `env`.
+fn alice_with_2fa_in(env: TestEnv) -> (TestEnv, Enrolled) {
     env.register("root", PW);
     env.register("alice", PW);
     env.login("alice", PW);
@@ -252,7 +256,8 @@ fn an_admin_resets_a_lost_device_and_nobody_else_can() {
 
 #[test]
 fn the_secret_and_recovery_codes_are_never_shown_again_or_logged() {
-    let (env, e) = alice_with_2fa();
+    // Reads the SQLite file's bytes.
+    let (env, e) = alice_with_2fa_in(TestEnv::sqlite());
     login_with_code(&env, &code(&e.secret, 1)).success();
     let mut seen = String::new();
     for args in [

@@ -29,10 +29,18 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
+    /// A test environment on a SQLite file of its own; with
+    /// `AUTHCTL_TEST_BACKEND=postgres`, on a fresh database of the test
+    /// PostgreSQL server instead (to run the whole suite on that backend).
     pub fn new() -> Self {
+        let on_postgres = std::env::var("AUTHCTL_TEST_BACKEND").as_deref() == Ok("postgres");
         TestEnv {
             dir: tempfile::tempdir().expect("tempdir"),
-            db_url: None,
+            db_url: on_postgres.then(|| {
+                pg_cluster::server()
+                    .expect("AUTHCTL_TEST_BACKEND=postgres needs PostgreSQL")
+                    .fresh_database()
+            }),
         }
     }
 
@@ -42,8 +50,8 @@ impl TestEnv {
     pub fn postgres() -> Option<Self> {
         let url = pg_cluster::server()?.fresh_database();
         Some(TestEnv {
+            dir: tempfile::tempdir().expect("tempdir"),
             db_url: Some(url),
-            ..TestEnv::new()
         })
     }
 
@@ -130,16 +138,32 @@ impl TestEnv {
 
     /// An admin `root` and a user `bob`, with `bob` logged in.
     pub fn admin_and_bob_logged_in() -> Self {
-        let env = TestEnv::new();
+        Self::with_admin_and_bob_logged_in(TestEnv::new())
+    }
+
+    /// `env` with root (the admin) and bob registered, bob logged in.
+    pub fn with_admin_and_bob_logged_in(env: TestEnv) -> Self {
         env.register("root", PW);
         env.register("bob", PW);
         env.login("bob", PW);
         env
     }
 
+    /// A test environment on a SQLite file whatever the backend under
+    /// test: for what is SQLite's own (the file's modes, its bytes, damage).
+    pub fn sqlite() -> Self {
+        TestEnv {
+            dir: tempfile::tempdir().expect("tempdir"),
+            db_url: None,
+        }
+    }
+
     /// The database authctl uses here, through the backend-neutral [`TestDb`].
     pub fn db(&self) -> Box<dyn TestDb> {
-        Box::new(db::Sqlite::open(&self.db_path()))
+        match &self.db_url {
+            Some(url) => Box::new(db::Postgres::open(url)),
+            None => Box::new(db::Sqlite::open(&self.db_path())),
+        }
     }
 
     pub fn session_token(&self) -> String {

@@ -56,7 +56,7 @@ fn assert_reads_and_writes_are_unusable(env: &TestEnv) {
 
 #[test]
 fn a_truncated_database_is_exit_10_and_left_as_it_was() {
-    let env = TestEnv::admin_and_bob_logged_in();
+    let env = TestEnv::with_admin_and_bob_logged_in(TestEnv::sqlite());
     let full = fs::read(env.db_path()).unwrap();
     fs::write(env.db_path(), &full[..full.len() / 3]).unwrap();
     let before = fs::read(env.db_path()).unwrap();
@@ -66,7 +66,7 @@ fn a_truncated_database_is_exit_10_and_left_as_it_was() {
 
 #[test]
 fn a_database_with_damaged_pages_is_exit_10_and_left_as_it_was() {
-    let env = TestEnv::admin_and_bob_logged_in();
+    let env = TestEnv::with_admin_and_bob_logged_in(TestEnv::sqlite());
     let mut bytes = fs::read(env.db_path()).unwrap();
     let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
     assert!(bytes.len() > page, "more than one page");
@@ -82,7 +82,7 @@ fn a_database_with_damaged_pages_is_exit_10_and_left_as_it_was() {
 
 #[test]
 fn a_read_only_database_file_still_reads_and_refuses_writes_naming_it() {
-    let env = TestEnv::admin_and_bob_logged_in();
+    let env = TestEnv::with_admin_and_bob_logged_in(TestEnv::sqlite());
     env.login("root", PW);
     // A session last used a while ago: using it again would normally
     // record the use, which a read-only file cannot take.
@@ -110,7 +110,7 @@ fn a_read_only_database_file_still_reads_and_refuses_writes_naming_it() {
 
 #[test]
 fn a_read_only_directory_still_reads_and_refuses_writes_naming_the_file() {
-    let env = TestEnv::admin_and_bob_logged_in();
+    let env = TestEnv::with_admin_and_bob_logged_in(TestEnv::sqlite());
     // Leave the WAL side files in place, as any earlier use does.
     env.run(&["whoami"], "").success();
     age_sessions(&env);

@@ -6,7 +6,7 @@ use std::fs;
 
 #[test]
 fn created_on_first_use_with_private_modes() {
-    let env = TestEnv::new();
+    let env = TestEnv::sqlite();
     env.register("alice", PW);
     assert_eq!(mode(&env.db_path()), 0o600);
     assert_eq!(mode(env.db_path().parent().unwrap()), 0o700);
@@ -22,7 +22,7 @@ fn created_on_first_use_with_private_modes() {
 
 #[test]
 fn db_flag_beats_the_environment_and_defaults_follow_xdg() {
-    let env = TestEnv::new();
+    let env = TestEnv::sqlite();
     let flagged = env.dir.path().join("flag/x.db");
     env.cmd()
         .args([
@@ -59,7 +59,7 @@ fn db_flag_beats_the_environment_and_defaults_follow_xdg() {
 
 #[test]
 fn a_file_that_is_not_sqlite_is_exit_10_and_left_untouched() {
-    let env = TestEnv::new();
+    let env = TestEnv::sqlite();
     fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
     let garbage = b"this is not a database, it is a grocery list\n".repeat(100);
     fs::write(env.db_path(), &garbage).unwrap();
@@ -77,7 +77,7 @@ fn a_file_that_is_not_sqlite_is_exit_10_and_left_untouched() {
 fn a_foreign_sqlite_database_is_exit_10_and_left_untouched() {
     // With no schema version, and with one that claims to be ours.
     for version in [0, 1] {
-        let env = TestEnv::new();
+        let env = TestEnv::sqlite();
         fs::create_dir_all(env.db_path().parent().unwrap()).unwrap();
         sqlite_file(&env)
             .execute_batch(&format!(
@@ -103,7 +103,7 @@ fn a_foreign_sqlite_database_is_exit_10_and_left_untouched() {
 
 #[test]
 fn a_database_path_that_is_a_directory_is_an_unexpected_error_exit_1() {
-    let env = TestEnv::new();
+    let env = TestEnv::sqlite();
     fs::create_dir_all(env.db_path()).unwrap();
     let out = env.run(
         &["register", "alice", "--password-stdin"],
@@ -118,7 +118,7 @@ fn a_database_path_that_is_a_directory_is_an_unexpected_error_exit_1() {
 
 #[test]
 fn a_newer_schema_is_exit_10_naming_both_versions() {
-    let env = TestEnv::new();
+    let env = TestEnv::sqlite();
     env.register("alice", PW);
     sqlite_file(&env)
         .execute_batch("PRAGMA user_version = 7;")
@@ -134,7 +134,7 @@ fn a_newer_schema_is_exit_10_naming_both_versions() {
 
 #[test]
 fn a_locked_database_is_exit_5_after_the_busy_timeout() {
-    let env = TestEnv::new();
+    let env = TestEnv::sqlite();
     env.register("alice", PW);
     let conn = sqlite_file(&env);
     conn.execute_batch("BEGIN IMMEDIATE; UPDATE users SET name = 'held';")
