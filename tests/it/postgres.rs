@@ -154,3 +154,31 @@ fn events_record_the_host_that_acted() {
         assert_eq!(event["host"], host.trim(), "{event}");
     }
 }
+
+#[test]
+fn a_write_lock_held_past_the_busy_timeout_is_exit_5() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    env.register("root", PW);
+    let server = pg_cluster::server().unwrap();
+    let url = env.db_url.as_deref().unwrap();
+    // Another host holds authctl's write lock (0x617574686374_6c, "authctl") for 8 s.
+    let mut holder = server
+        .psql(url)
+        .args([
+            "-c",
+            "BEGIN; SELECT pg_advisory_xact_lock(27432215568938092); SELECT pg_sleep(8); COMMIT;",
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_error(
+        env.run(&["register", "bob", "--password-stdin"], &format!("{PW}\n")),
+        5,
+        "busy",
+    );
+    holder.wait().unwrap();
+    // Nothing was half-written: bob can be registered now.
+    env.register("bob", PW);
+}
