@@ -16,11 +16,11 @@ use crate::store::{
 pub(crate) type Open = fn() -> Box<dyn Store>;
 use crate::time::Timestamp;
 
-fn name(s: &str) -> Username {
+pub(crate) fn name(s: &str) -> Username {
     Username::parse(s).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn event(kind: EventKind, at: Timestamp, target: &str) -> Event {
+pub(crate) fn event(kind: EventKind, at: Timestamp, target: &str) -> Event {
     Event {
         at,
         kind,

@@ -2,7 +2,7 @@
 //! inside a transaction for the library to judge, and the store's outcomes.
 
 use crate::error::Error;
-use crate::model::{AccountId, Role, SessionId, Username};
+use crate::model::{Account, AccountId, Role, SessionId, Username};
 use crate::time::Timestamp;
 use zeroize::Zeroizing;
 
@@ -19,6 +19,26 @@ pub(crate) struct NewAccount<'a> {
     pub role: Role,
     /// Its password hash (PHC string, or bcrypt for an import).
     pub password_hash: &'a str,
+}
+
+impl NewAccount<'_> {
+    /// The account as it is once created with `id` and `role` at `now`.
+    pub(crate) fn created(&self, id: AccountId, role: Role, now: Timestamp) -> Account {
+        Account {
+            id,
+            username: self.username.clone(),
+            name: self.name.map(str::to_string),
+            email: self.email.map(str::to_string),
+            role,
+            created_at: now,
+            last_login_at: None,
+            password_changed_at: now,
+            failed_logins: 0,
+            locked_until: None,
+            admin_lock: None,
+            two_factor: false,
+        }
+    }
 }
 
 /// What a store reads inside a write transaction that creates accounts,

@@ -107,20 +107,7 @@ impl AccountRows for PgStore {
         let id = insert_account_row(&mut tx, &NewAccount { role, ..*account }, now)?;
         insert_event(&mut tx, event)?;
         tx.commit()?;
-        Ok(Account {
-            id,
-            username: account.username.clone(),
-            name: account.name.map(str::to_string),
-            email: account.email.map(str::to_string),
-            role,
-            created_at: now,
-            last_login_at: None,
-            password_changed_at: now,
-            failed_logins: 0,
-            locked_until: None,
-            admin_lock: None,
-            two_factor: false,
-        })
+        Ok(account.created(id, role, now))
     }
 
     fn import_accounts(

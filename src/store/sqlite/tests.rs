@@ -2,10 +2,10 @@
 //! schema version kept; and the store contract on SQLite.
 
 use super::*;
-use crate::audit::{Event, EventKind, Outcome};
+use crate::audit::{Event, EventKind};
 use crate::model::{Role, Username};
 use crate::settings::Settings;
-use crate::store::contract_tests::{Open, contract_tests};
+use crate::store::contract_tests::{Open, contract_tests, event, name};
 use crate::store::{AccountRows, Admission, NewAccount, StoreResult};
 
 fn open_in_memory() -> Box<dyn crate::store::Store> {
@@ -13,23 +13,6 @@ fn open_in_memory() -> Box<dyn crate::store::Store> {
 }
 
 contract_tests!(Some::<Open>(open_in_memory));
-
-fn name(s: &str) -> Username {
-    Username::parse(s).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn event(kind: EventKind, at: i64, target: &str) -> Event {
-    Event {
-        at,
-        kind,
-        outcome: Outcome::Success,
-        actor: None,
-        target: Some(target.to_string()),
-        os_user: "tester".to_string(),
-        host: "testhost".to_string(),
-        detail: None,
-    }
-}
 
 /// Creates a plain user as the registration rule would.
 fn insert(store: &mut SqliteStore, user: &Username, e: &Event) -> StoreResult<()> {
