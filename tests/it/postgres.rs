@@ -182,3 +182,75 @@ fn a_write_lock_held_past_the_busy_timeout_is_exit_5() {
     // Nothing was half-written: bob can be registered now.
     env.register("bob", PW);
 }
+
+#[test]
+fn the_server_stopped_mid_storm_loses_nothing_acknowledged_and_every_failure_is_clear() {
+    let Some(server) = pg_cluster::private_server() else {
+        return;
+    };
+    let env = TestEnv::on_database(server.fresh_database());
+    env.register("root", PW);
+    // Two hosts each register accounts one after another; the server goes
+    // down (as if killed) once a few have committed, so that some are
+    // acknowledged, one may be cut off mid-way, and the rest find no server.
+    let host = |name: &str, first: usize| {
+        let env = &env;
+        let name = name.to_string();
+        move || {
+            (first..first + 12)
+                .map(|i| {
+                    let user = format!("user{i}");
+                    let cmd = env.device_command(&name, &["register", &user, "--password-stdin"]);
+                    let run = env.run_all(vec![(cmd, format!("{}\n", pw_for(i)))]);
+                    (i, run.into_iter().next().unwrap())
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let done: Vec<_> = std::thread::scope(|scope| {
+        let a = scope.spawn(host("a", 0));
+        let b = scope.spawn(host("b", 12));
+        while env.db().count("SELECT count(*) FROM users") < 5 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        server.crash();
+        let mut done = a.join().unwrap();
+        done.extend(b.join().unwrap());
+        done
+    });
+    server.start();
+    let (mut acknowledged, mut failed) = (0, 0);
+    for (i, f) in &done {
+        let name = format!("user{i}");
+        if f.code == 0 {
+            acknowledged += 1;
+            env.login_attempt(&name, &pw_for(*i)).success();
+        } else {
+            failed += 1;
+            assert!(
+                [1, 5, 10].contains(&f.code),
+                "{name}: exit {} {}",
+                f.code,
+                f.stderr
+            );
+            assert!(
+                f.stderr.starts_with("authctl: ") && f.stderr.lines().count() == 1,
+                "{name}: {:?}",
+                f.stderr
+            );
+        }
+    }
+    // Nothing half-written: every account has its registration event, and
+    // the failed registrations left neither.
+    let db = env.db();
+    let accounts = db.count("SELECT count(*) FROM users");
+    assert_eq!(accounts, 1 + acknowledged);
+    assert_eq!(
+        db.count("SELECT count(*) FROM events WHERE event = 'register'"),
+        accounts
+    );
+    assert!(
+        acknowledged >= 4 && failed >= 1,
+        "{acknowledged} acknowledged, {failed} failed"
+    );
+}

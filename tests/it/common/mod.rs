@@ -49,10 +49,15 @@ impl TestEnv {
     /// skip is said once; with `AUTHCTL_REQUIRE_POSTGRES=1` it fails).
     pub fn postgres() -> Option<Self> {
         let url = pg_cluster::server()?.fresh_database();
-        Some(TestEnv {
+        Some(Self::on_database(url))
+    }
+
+    /// A test environment on the PostgreSQL database at `url`.
+    pub fn on_database(url: String) -> Self {
+        TestEnv {
             dir: tempfile::tempdir().expect("tempdir"),
             db_url: Some(url),
-        })
+        }
     }
 
     /// The SQLite database file. Besides `sqlite_files`, a few tests read
