@@ -6,8 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 
 #[test]
 fn login_writes_a_private_token_file_and_stores_only_its_hash() {
-    // Reads the SQLite file's bytes.
-    let env = TestEnv::sqlite();
+    let env = TestEnv::new();
     env.register("alice", PW);
     let a = env
         .run(&["login", "Alice", "--password-stdin"], &format!("{PW}\n"))
@@ -33,8 +32,7 @@ fn login_writes_a_private_token_file_and_stores_only_its_hash() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(stored, digest);
-    let raw = fs::read(env.db_path()).unwrap();
-    assert!(!String::from_utf8_lossy(&raw).contains(token));
+    env.db().assert_never_stored(&[token]);
     // Nothing but the session file in the config directory (no temp files).
     assert_eq!(fs::read_dir(env.config_dir()).unwrap().count(), 1);
     env.run(&["whoami"], "")

@@ -20,6 +20,7 @@ mod passwd;
 mod policy;
 mod postgres;
 mod postgres_cluster;
+mod postgres_half;
 mod postgres_tls;
 mod prompts;
 mod register;

@@ -53,16 +53,17 @@ fn first_account_is_admin_then_users_and_nothing_on_stdout() {
 
 #[test]
 fn password_is_stored_only_as_argon2id_with_default_cost() {
-    // Reads the SQLite file's bytes.
-    let env = TestEnv::sqlite();
+    let env = TestEnv::new();
     env.register("alice", PW);
     let hash = env.db().text("SELECT password_hash FROM users");
     assert!(
         hash.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"),
         "{hash}"
     );
-    let raw = std::fs::read(env.db_path()).unwrap();
-    assert!(!String::from_utf8_lossy(&raw).contains(PW));
+    // The scan sees the stored rows (the hash is there), and not the password.
+    let stored = env.db().stored_bytes();
+    assert!(String::from_utf8_lossy(&stored).contains(&hash));
+    env.db().assert_never_stored(&[PW]);
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! empty database and returns a libpq URL for it.
 //!
 //! `AUTHCTL_TEST_POSTGRES=URL` (a `postgresql://` URL) means: use that
-//! server instead; only `psql` and `createdb` are needed then.
+//! server instead; only `psql`, `createdb` and `pg_dump` are needed then.
 //!
 //! Without PostgreSQL, [`server()`] prints one line saying the PostgreSQL
 //! half of the tests is skipped, and returns `None`; with
@@ -176,6 +176,34 @@ impl Server {
         psql
     }
 
+    /// Everything the server keeps of the database at `url`, as bytes a
+    /// secret could hide in: `pg_dump --data-only` of it (values as text,
+    /// `bytea` in hex) and, for a cluster of our own, the database's data
+    /// files after a checkpoint and the server's log (which would show a
+    /// statement that failed, parameters and all).
+    pub fn stored_bytes(&self, url: &str) -> Vec<u8> {
+        let mut dump = self.client("pg_dump");
+        dump.args(["--data-only", "--no-owner", "-d", url]);
+        let mut bytes = run(&mut dump)
+            .unwrap_or_else(|why| panic!("pg_dump failed: {why}"))
+            .into_bytes();
+        if let Kind::Managed(cluster) = &self.kind {
+            let mut oid = self.psql(url);
+            oid.args(["-q", "-c", "CHECKPOINT", "-c"]);
+            oid.arg("SELECT oid FROM pg_database WHERE datname = current_database()");
+            let oid = run(&mut oid).unwrap_or_else(|why| panic!("checkpoint failed: {why}"));
+            let dir = cluster.data_dir().join("base").join(oid.trim());
+            let files = std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .map(|entry| entry.map(|e| e.path()));
+            for file in files.chain([Ok(cluster.log_file())]) {
+                let file = file.unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+                bytes.extend(std::fs::read(&file).unwrap_or_default());
+            }
+        }
+        bytes
+    }
+
     /// Whether this is a cluster of our own, which [`Server::stop`] and
     /// [`Server::start`] can control (not `AUTHCTL_TEST_POSTGRES`).
     pub fn is_managed(&self) -> bool {
@@ -277,7 +305,9 @@ impl Server {
     /// `Ok(None)` when PostgreSQL is not installed (the skip line is
     /// printed), `Err` when it is required or fails to start.
     fn start_new() -> Result<Option<Server>, String> {
-        let Some(bin) = find_bin(&["initdb", "pg_ctl", "postgres", "psql", "createdb"]) else {
+        let Some(bin) = find_bin(&[
+            "initdb", "pg_ctl", "postgres", "psql", "createdb", "pg_dump",
+        ]) else {
             skip_or_fail()?;
             return Ok(None);
         };
@@ -306,8 +336,8 @@ impl Server {
                 "AUTHCTL_TEST_POSTGRES must name its database in the path, not as dbname=: {url:?}"
             ));
         }
-        let bin = find_bin(&["psql", "createdb"]).ok_or(
-            "AUTHCTL_TEST_POSTGRES is set but psql and createdb were not found \
+        let bin = find_bin(&["psql", "createdb", "pg_dump"]).ok_or(
+            "AUTHCTL_TEST_POSTGRES is set but psql, createdb and pg_dump were not found \
              (in /usr/lib/postgresql/*/bin or on PATH)",
         )?;
         let mut server = Server {

@@ -21,6 +21,25 @@ pub trait TestDb {
     /// The database's own consistency check: `"ok"` when it is sound.
     fn integrity(&self) -> String;
 
+    /// Every byte the backend keeps of this database, where a secret that
+    /// reached it would show: SQLite's files (the WAL and journal
+    /// included); PostgreSQL's dump, data files and server log.
+    fn stored_bytes(&self) -> Vec<u8>;
+
+    /// Asserts that `secret` is nowhere in [`TestDb::stored_bytes`], as text
+    /// or as the hex a byte string is dumped in.
+    fn assert_never_stored(&self, secrets: &[&str]) {
+        let stored = self.stored_bytes();
+        let text = String::from_utf8_lossy(&stored);
+        for secret in secrets {
+            let secret = secret.trim();
+            assert!(secret.len() >= 15, "too short to be telling: {secret:?}");
+            let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+            assert!(!text.contains(secret), "{secret:?} is stored");
+            assert!(!text.contains(&hex), "{secret:?} is stored (in hex)");
+        }
+    }
+
     /// The first row `sql` returns; there must be one.
     fn row(&self, sql: &str) -> Vec<Option<String>> {
         let first = self.rows(sql).into_iter().next();
@@ -102,6 +121,16 @@ impl TestDb for Sqlite {
     fn integrity(&self) -> String {
         self.text("PRAGMA integrity_check")
     }
+
+    fn stored_bytes(&self) -> Vec<u8> {
+        let path = self.0.path().expect("a database file");
+        let dir = Path::new(path).parent().expect("the file's directory");
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("the database's directory") {
+            bytes.extend(std::fs::read(entry.expect("a file").path()).expect("readable"));
+        }
+        bytes
+    }
 }
 
 /// A stored value as [`TestDb::rows`] gives it.
@@ -178,5 +207,10 @@ impl TestDb for Postgres {
     fn integrity(&self) -> String {
         // PostgreSQL keeps its own consistency; reaching it is the check.
         self.text("SELECT 'ok'")
+    }
+
+    fn stored_bytes(&self) -> Vec<u8> {
+        let server = super::pg_cluster::server().expect("the PostgreSQL test server");
+        server.stored_bytes(&self.url)
     }
 }
