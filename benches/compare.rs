@@ -20,184 +20,12 @@
 //! sqlite3 time`). Run with `cargo bench --bench compare`; BENCHMARKS.md has
 //! the results and the exact commands.
 
+mod common;
+
+use common::*;
 use std::fmt::Write as _;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-const PW: &str = "violet tractor mangoes sing";
-const BIN: &str = env!("CARGO_BIN_EXE_authctl");
-
-/// A private home for authctl: its database and config directory.
-struct Home {
-    dir: PathBuf,
-}
-
-impl Home {
-    fn new(root: &Path, name: &str) -> Home {
-        let dir = root.join(name);
-        std::fs::create_dir_all(&dir).expect("bench dir");
-        Home { dir }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.join("users.db")
-    }
-
-    fn authctl(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .env("AUTHCTL_DB", self.db())
-            .env("AUTHCTL_CONFIG_DIR", self.dir.join("config"))
-            .env("HOME", &self.dir);
-        cmd
-    }
-
-    /// Runs `authctl ARGS` with `stdin`; panics unless it succeeds.
-    fn run(&self, args: &[&str], stdin: &[u8]) {
-        let d = time(&mut self.authctl(args), stdin);
-        assert!(d > Duration::ZERO);
-    }
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Wall time and output of one run of `cmd` fed `stdin` (stdout discarded).
-fn timed(cmd: &mut Command, stdin: &[u8]) -> (Duration, std::process::Output) {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("spawn");
-    if let Some(mut pipe) = child.stdin.take() {
-        let _ = pipe.write_all(stdin);
-    }
-    let out = child.wait_with_output().expect("wait");
-    (start.elapsed(), out)
-}
-
-/// Wall time of one run of `cmd` fed `stdin`, which must succeed.
-fn time(cmd: &mut Command, stdin: &[u8]) -> Duration {
-    let (elapsed, out) = timed(cmd, stdin);
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    elapsed
-}
-
-fn median_u64(mut v: Vec<u64>) -> u64 {
-    v.sort_unstable();
-    v[v.len() / 2]
-}
-
-/// Like [`time`], for a run that must fail with exit 3 (a refused login).
-fn time_failure(cmd: &mut Command, stdin: &[u8]) -> Duration {
-    let (elapsed, out) = timed(cmd, stdin);
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{cmd:?} should fail with exit 3"
-    );
-    elapsed
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-/// Runs `a` and `b` alternately `runs` times each; their medians.
-fn alternate(
-    runs: usize,
-    mut a: impl FnMut() -> Duration,
-    mut b: impl FnMut() -> Duration,
-) -> (Duration, Duration) {
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        ta.push(a());
-        tb.push(b());
-    }
-    (median(ta), median(tb))
-}
-
-/// Peak resident memory of one run, in KiB, from GNU time; `stdin` is fed
-/// to the command.
-fn max_rss_kib(cmd: &Command, stdin: &[u8]) -> u64 {
-    let mut timed = Command::new("/usr/bin/time");
-    timed
-        .arg("-f")
-        .arg("%M")
-        .arg(cmd.get_program())
-        .args(cmd.get_args());
-    for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            timed.env(k, v);
-        }
-    }
-    let mut child = timed
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("/usr/bin/time");
-    if let Some(mut pipe) = child.stdin.take() {
-        let _ = pipe.write_all(stdin);
-    }
-    let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success(), "{cmd:?} failed under /usr/bin/time");
-    let text = String::from_utf8_lossy(&out.stderr);
-    text.lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok())
-        .expect("time's %M")
-}
-
-fn row(report: &mut String, what: &str, ours: Duration, theirs: Duration, target: f64) {
-    let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
-    let verdict = if ratio <= target { "met" } else { "missed" };
-    let _ = writeln!(
-        report,
-        "| {what} | {ours:.1?} | {theirs:.1?} | {ratio:.2}x | <= {target}x: {verdict} |"
-    );
-}
-
-/// An admin `root`, logged in, in a new home.
-fn admin_home(root: &Path, name: &str) -> Home {
-    let home = Home::new(root, name);
-    home.run(
-        &["register", "root", "--password-stdin"],
-        format!("{PW}\n").as_bytes(),
-    );
-    home.run(
-        &["login", "root", "--password-stdin"],
-        format!("{PW}\n").as_bytes(),
-    );
-    home
-}
-
-/// JSON Lines of `n` accounts sharing one precomputed hash (no hashing on
-/// import, so building 100,000 accounts takes seconds).
-fn accounts_jsonl(n: usize) -> Vec<u8> {
-    let hash = authctl::HashParams::OWASP_MINIMUM
-        .hash(&PW.into())
-        .expect("hash");
-    let mut out = String::with_capacity(n * 160);
-    for i in 0..n {
-        let _ = writeln!(
-            out,
-            r#"{{"username":"user{i:06}","email":"user{i}@example.com","name":"User {i}","password_hash":"{hash}"}}"#
-        );
-    }
-    out.into_bytes()
-}
+use std::path::Path;
+use std::process::Command;
 
 fn main() {
     let runs = env_usize("AUTHCTL_BENCH_RUNS", 11);
@@ -211,7 +39,7 @@ fn main() {
     );
 
     // 1. login against the reference Argon2 CLI at m=64 MiB, t=3, p=4.
-    let home = admin_home(root, "login");
+    let home = admin_home(Home::new(root, "login"));
     let (ours, theirs) = alternate(
         runs,
         || {
@@ -246,19 +74,14 @@ fn main() {
     );
 
     // 2. whoami against the same indexed lookup in sqlite3.
-    use sha2::Digest;
-    let token = std::fs::read_to_string(home.dir.join("config/session")).expect("token");
-    let digest: String = sha2::Sha256::digest(token.trim_end().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = session_digest(&home);
     let query = format!(
         "SELECT username FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_sha256 = X'{digest}'"
     );
     let (ours, theirs) = alternate(
         runs,
         || time(&mut home.authctl(&["whoami"]), b""),
-        || time(Command::new("sqlite3").arg(home.db()).arg(&query), b""),
+        || time(Command::new("sqlite3").arg(&home.db).arg(&query), b""),
     );
     row(
         &mut report,
@@ -303,9 +126,9 @@ fn main() {
     let enumeration = unknown.as_secs_f64() / wrong.as_secs_f64();
 
     // 3. --json list over many accounts against sqlite3 -json, and memory.
-    let big = admin_home(root, "list");
+    let big = admin_home(Home::new(root, "list"));
     big.run(&["import", "--format", "jsonl"], &accounts_jsonl(accounts));
-    let small = admin_home(root, "list-small");
+    let small = admin_home(Home::new(root, "list-small"));
     small.run(
         &["import", "--format", "jsonl"],
         &accounts_jsonl(accounts / 10),
@@ -319,7 +142,7 @@ fn main() {
             time(
                 Command::new("sqlite3")
                     .arg("-json")
-                    .arg(big.db())
+                    .arg(&big.db)
                     .arg(select),
                 b"",
             )
@@ -338,7 +161,7 @@ fn main() {
     eprintln!("{report}");
 
     // 4. importing plain-text passwords at OWASP's minimum: 1 thread vs all.
-    let template = admin_home(root, "import-template");
+    let template = admin_home(Home::new(root, "import-template"));
     for (key, value) in [
         ("hash.memory_kib", "19456"),
         ("hash.iterations", "2"),
@@ -354,7 +177,7 @@ fn main() {
     let mut import_with = |jobs: usize| {
         fresh += 1;
         let home = Home::new(root, &format!("import-{fresh}"));
-        std::fs::copy(template.db(), home.db()).expect("copy db");
+        std::fs::copy(&template.db, &home.db).expect("copy db");
         copy_dir(&template.dir.join("config"), &home.dir.join("config"));
         let jobs = jobs.to_string();
         let d = time(

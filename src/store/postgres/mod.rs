@@ -64,6 +64,9 @@ impl PgStore {
     /// then applies the migrations it lacks, under the write lock so that
     /// two hosts opening a new database at once create it once.
     fn migrate(&self) -> Result<()> {
+        if self.schema_is_current()? {
+            return Ok(());
+        }
         let mut client = self.client.borrow_mut();
         let mut tx = begin_write(&mut client).map_err(Error::from)?;
         let tables: Vec<String> = tx
@@ -96,9 +99,7 @@ impl PgStore {
                 .get(0),
         };
         if version > LATEST_VERSION {
-            return Err(Error::DatabaseUnusable(format!(
-                "database schema version {version} is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
-            )));
+            return Err(newer_schema(version));
         }
         let pending = MIGRATIONS
             .iter()
@@ -110,6 +111,37 @@ impl PgStore {
             .map_err(classify)?;
         tx.commit().map_err(classify)
     }
+}
+
+impl PgStore {
+    /// Whether the schema is this build's already: the common case, seen
+    /// in one round trip, with no lock and no write (so that a read-only
+    /// command also works on a read-only server). A newer schema is
+    /// refused here; anything else goes the long way, under the lock.
+    fn schema_is_current(&self) -> Result<bool> {
+        let mut client = self.client.borrow_mut();
+        let messages = match client.simple_query("SELECT version FROM authctl_schema") {
+            Ok(messages) => messages,
+            Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => return Ok(false),
+            Err(e) => return Err(classify(e)),
+        };
+        let version = messages.iter().find_map(|message| match message {
+            postgres::SimpleQueryMessage::Row(row) => row.get(0)?.parse::<i64>().ok(),
+            _ => None,
+        });
+        match version {
+            Some(v) if v > LATEST_VERSION => Err(newer_schema(v)),
+            Some(v) => Ok(v == LATEST_VERSION),
+            None => Ok(false),
+        }
+    }
+}
+
+/// The error for a database whose schema a later authctl made.
+fn newer_schema(version: i64) -> Error {
+    Error::DatabaseUnusable(format!(
+        "database schema version {version} is newer than this authctl supports (version {LATEST_VERSION}); upgrade authctl"
+    ))
 }
 
 /// The server's clock: hosts with skewed clocks still agree on lockouts,

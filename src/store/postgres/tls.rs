@@ -13,7 +13,12 @@ use postgres_openssl::MakeTlsConnector;
 pub(super) fn connect(target: &Target) -> Result<std::result::Result<Client, postgres::Error>> {
     let mut config = target.config.clone();
     let mode = target.tls.mode;
-    if mode == SslMode::Disable {
+    // libpq ignores sslmode on Unix sockets; so do we, which also spares
+    // a local connection OpenSSL's start-up (reading the system's CA
+    // bundle, most of a `whoami`'s time).
+    let unix_only =
+        (config.get_hosts().iter()).all(|h| matches!(h, postgres::config::Host::Unix(_)));
+    if mode == SslMode::Disable || unix_only {
         config.ssl_mode(WireMode::Disable);
         return Ok(config.connect(NoTls));
     }
