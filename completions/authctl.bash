@@ -55,6 +55,9 @@ _authctl() {
             authctl,logout)
                 cmd="authctl__subcmd__logout"
                 ;;
+            authctl,man)
+                cmd="authctl__subcmd__man"
+                ;;
             authctl,passwd)
                 cmd="authctl__subcmd__passwd"
                 ;;
@@ -199,6 +202,9 @@ _authctl() {
             authctl__subcmd__help,logout)
                 cmd="authctl__subcmd__help__subcmd__logout"
                 ;;
+            authctl__subcmd__help,man)
+                cmd="authctl__subcmd__help__subcmd__man"
+                ;;
             authctl__subcmd__help,passwd)
                 cmd="authctl__subcmd__help__subcmd__passwd"
                 ;;
@@ -278,7 +284,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions help"
+            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -884,7 +890,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help)
-            opts="register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions help"
+            opts="register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1219,6 +1225,20 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help__subcmd__passwd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1516,6 +1536,32 @@ _authctl() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__man)
+            opts="-h --out-dir --db --config-dir --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

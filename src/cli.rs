@@ -5,7 +5,7 @@ use authctl::{AccountSort, Role, SettingKey};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// Manage user accounts in a local SQLite database.
+/// Manage user accounts in a SQLite file or a shared PostgreSQL database.
 ///
 /// Passwords are read from hidden prompts, or one per line from standard
 /// input with --password-stdin; never from arguments or the environment.
@@ -76,6 +76,8 @@ pub enum Command {
     Db(DbCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Print a manual page (roff: `authctl man list | man -l -`)
+    Man(ManArgs),
 }
 
 /// Arguments of `register`.
@@ -444,6 +446,17 @@ Keys and limits:
 pub struct CompletionsArgs {
     /// Shell to generate for
     pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. `list` or `db status`
+    /// [default: authctl's own page]
+    pub command: Vec<String>,
+    /// Write every page (authctl.1, authctl-list.1, ...) into DIR instead
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out_dir: Option<std::path::PathBuf>,
 }
 
 /// A setting's name, parsed by the library (an unknown one is refused

@@ -1,9 +1,9 @@
-//! File-system helpers for secret files: private modes and atomic writes.
+//! File-system helpers: private modes for secret files, atomic writes.
 
 use authctl::{Error, Result};
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 /// Creates a directory and any missing parents with mode 0700. Existing
@@ -16,21 +16,25 @@ pub fn create_private_dir_all(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(format!("cannot create directory {}", dir.display()), e))
 }
 
-/// Replaces `path` with `contents` atomically: a 0600 temporary file in the
-/// same directory is written, synced and renamed over it, then the directory
-/// is synced. A reader sees the old file or the new one, never a mix.
+/// Replaces `path` with `contents` atomically, as a 0600 file in a 0700
+/// directory (created if missing); see [`replace_atomic`].
 pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    create_private_dir_all(dir)?;
+    create_private_dir_all(parent_dir(path))?;
+    replace_atomic(path, contents, 0o600)
+}
+
+/// Replaces `path` with `contents` atomically: a temporary file of `mode`
+/// in the same, existing directory is written, synced and
+/// renamed over it, then the directory is synced. A reader sees the old
+/// file or the new one, never a mix.
+pub fn replace_atomic(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
+    let dir = parent_dir(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
-    let result = write_new(&tmp, contents)
+    let result = write_new(&tmp, contents, mode)
         .and_then(|()| fs::rename(&tmp, path))
         .and_then(|()| File::open(dir)?.sync_all());
     if result.is_err() {
@@ -39,14 +43,24 @@ pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     result.map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
 }
 
-fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
+/// The directory `path` is in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn write_new(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
     // A leftover from a killed process has our pid only by reuse; replace it.
     let _ = fs::remove_file(path);
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(mode)
         .open(path)?;
+    // Exactly `mode`, whatever the umask (authctl's own is 077).
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
     file.write_all(contents)?;
     file.sync_all()
 }

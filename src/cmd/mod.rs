@@ -12,6 +12,7 @@ mod lock;
 mod log;
 mod login;
 mod logout;
+mod man;
 mod passwd;
 mod register;
 mod role;
@@ -158,8 +159,11 @@ pub fn refuse_password_argument(url: &str) -> Result<()> {
 /// Runs the parsed command. `db_given_as_argument`: `--db` was typed on
 /// the command line (not taken from `AUTHCTL_DB`).
 pub fn run(cli: Cli, db_given_as_argument: bool) -> Result<()> {
-    if let Command::Completions(args) = &cli.command {
-        return completions::run(args);
+    // What needs no database.
+    match &cli.command {
+        Command::Completions(args) => return completions::run(args),
+        Command::Man(args) => return man::run(args),
+        _ => {}
     }
     let mut ctx = Context::open(&cli, db_given_as_argument)?;
     dispatch(&mut ctx, &cli.command).map_err(|e| {
@@ -196,6 +200,6 @@ fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::TwoFactor(command) => two_factor::run(ctx, command),
         Command::Import(args) => import::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
-        Command::Completions(_) => Ok(()),
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     }
 }

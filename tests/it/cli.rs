@@ -72,6 +72,62 @@ fn committed_completions_are_up_to_date() {
 }
 
 #[test]
+fn committed_man_pages_are_up_to_date_and_one_prints_as_roff() {
+    let env = TestEnv::new();
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let fresh = env.dir.path().join("pages/man1");
+    env.run(&["man", "--out-dir", fresh.to_str().unwrap()], "")
+        .success()
+        .stdout("")
+        .stderr("");
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| d.map(|e| e.unwrap().file_name().into_string().unwrap()))
+            .into_iter()
+            .flatten()
+            .collect();
+        names.sort();
+        names
+    };
+    let pages = names(&fresh);
+    let stale = "man/ is out of date; regenerate with: cargo run -- man --out-dir man";
+    assert_eq!(pages, names(&committed), "{stale}");
+    for page in [
+        "authctl.1",
+        "authctl-list.1",
+        "authctl-db-status.1",
+        "authctl-man.1",
+    ] {
+        assert!(pages.iter().any(|p| p == page), "{page} missing");
+    }
+    for page in &pages {
+        let generated = std::fs::read(fresh.join(page)).unwrap();
+        assert!(
+            generated == std::fs::read(committed.join(page)).unwrap(),
+            "{page}: {stale}"
+        );
+        // Documentation anyone may read, whatever authctl's own umask.
+        assert_eq!(mode(&fresh.join(page)), 0o644, "{page}");
+    }
+    assert_eq!(mode(&fresh), 0o755);
+    // One page to stdout, as roff for `man -l -`; a subcommand's by its path.
+    let root_page = stdout(&env.run(&["man"], "").success());
+    assert!(root_page.starts_with(".ie \\n(.g"), "{root_page}");
+    assert!(root_page.contains(".SH NAME") && root_page.contains("Exit codes:"));
+    let status = stdout(&env.run(&["man", "db", "status"], "").success());
+    assert_eq!(
+        status,
+        std::fs::read_to_string(committed.join("authctl-db-status.1")).unwrap()
+    );
+    assert_error(
+        env.run(&["man", "lsit"], ""),
+        2,
+        "no manual page for `authctl lsit`",
+    );
+    assert!(!env.db_path().exists(), "man touches no database");
+}
+
+#[test]
 fn a_closed_stdout_is_a_quiet_success_not_a_panic() {
     // A reader that has already gone, like `authctl completions bash | true`.
     let (reader, writer) = std::io::pipe().unwrap();
