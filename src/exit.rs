@@ -7,6 +7,12 @@ use authctl::Error;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The person cancelled a prompt (Ctrl-C or Ctrl-D): exit 130, as a shell
+/// reports a command stopped by Ctrl-C.
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
 /// Declares [`Exit`] and the help text listing it from one list, so the
 /// two cannot disagree. The text is made at compile time: `--help`'s table
 /// costs nothing on any other run.
@@ -27,18 +33,19 @@ macro_rules! exit_codes {
 }
 
 exit_codes! {
-    Success = 0 "  " "success",
-    Failure = 1 "  " "unexpected error (I/O, internal)",
-    Usage = 2 "  " "usage (bad arguments, or a password needed with no terminal)",
-    AuthenticationFailed = 3 "  " "authentication failed",
-    NotLoggedIn = 4 "  " "not logged in / session expired, revoked or unusable",
-    Busy = 5 "  " "database busy",
-    NoSuchUser = 6 "  " "no such user or session",
-    Locked = 7 "  " "account locked or disabled",
-    PermissionDenied = 8 "  " "permission denied",
-    UserExists = 9 "  " "user already exists",
-    DatabaseUnusable = 10 " " "database unusable (not an authctl database, newer schema, corrupt)",
-    InputRejected = 11 " " "input rejected (invalid username, email, name or duration; weak or\n     mismatched password; last admin)",
+    Success = 0 "   " "success",
+    Failure = 1 "   " "unexpected error (I/O, internal)",
+    Usage = 2 "   " "usage (bad arguments, or a password needed with no terminal)",
+    AuthenticationFailed = 3 "   " "authentication failed",
+    NotLoggedIn = 4 "   " "not logged in / session expired, revoked or unusable",
+    Busy = 5 "   " "database busy",
+    NoSuchUser = 6 "   " "no such user or session",
+    Locked = 7 "   " "account locked or disabled",
+    PermissionDenied = 8 "   " "permission denied",
+    UserExists = 9 "   " "user already exists",
+    DatabaseUnusable = 10 "  " "database unusable (not an authctl database, newer schema, corrupt)",
+    InputRejected = 11 "  " "input rejected (invalid username, email, name or duration; weak or\n      mismatched password; last admin)",
+    Cancelled = 130 " " "cancelled at a prompt (Ctrl-C or Ctrl-D); nothing was changed",
 }
 
 impl Exit {
@@ -50,6 +57,9 @@ impl Exit {
             }
             if cause.downcast_ref::<UsageError>().is_some() {
                 return Exit::Usage;
+            }
+            if cause.downcast_ref::<Cancelled>().is_some() {
+                return Exit::Cancelled;
             }
         }
         Exit::Failure

@@ -51,7 +51,9 @@ pub mod time;
 mod token;
 pub mod totp;
 
-pub use accounts::{Accounts, CopyReport, ImportPlan, NewSession, PasswordChecked, Session};
+pub use accounts::{
+    Accounts, CopyReport, ImportPlan, NewSession, PasswordChecked, RefusedCode, Session,
+};
 pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;
 pub use error::{Error, Result};

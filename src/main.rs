@@ -11,6 +11,7 @@ mod output;
 mod paths;
 mod prompt;
 mod session_file;
+mod terminal;
 
 use clap::error::ErrorKind;
 use clap::parser::ValueSource;

@@ -4,6 +4,7 @@
 
 use crate::exit::UsageError;
 use crate::output::{sanitize, to_stderr};
+use crate::terminal;
 use anyhow::Result;
 use authctl::{Error, Password};
 use std::fs::File;
@@ -11,7 +12,8 @@ use std::io::{self, IsTerminal, Read};
 use std::os::fd::AsFd;
 use zeroize::Zeroizing;
 
-/// How many times a terminal user may type a new password the policy rejects.
+/// How many times a terminal user may type a new password (rejected by
+/// the policy, or not confirmed).
 const MAX_TRIES: u32 = 3;
 
 /// Longest line accepted from stdin. The policy's limit (1024 characters)
@@ -49,41 +51,46 @@ impl Input {
             return read_stdin_line(what);
         }
         require_terminal(what)?;
-        let config = rpassword::ConfigBuilder::new()
-            .output_writer(io::stderr())
-            .build();
-        let typed = rpassword::prompt_password_with_config(prompt, config).map_err(|e| {
-            anyhow::Error::new(e).context(format!("cannot read {what} from the terminal"))
-        })?;
-        Ok(Zeroizing::new(typed))
+        terminal::hidden_line(prompt)
     }
 
-    /// Reads a new password and checks it with `check`. On a terminal a
-    /// rejected password may be retyped (up to 3 tries in all) and an
-    /// accepted one must be typed again; a mismatch is rejected.
+    /// Whether a person answers (hidden prompts on a terminal), rather than
+    /// a script piping lines in.
+    pub fn is_interactive(&self) -> bool {
+        !self.from_stdin
+    }
+
+    /// Reads a new password and checks it with `check`. On a terminal an
+    /// accepted one must be typed again, and a rejected or mismatched one
+    /// may be typed anew, up to 3 tries in all (as `passwd` allows).
     pub fn new_password(
         &self,
         prompt: &str,
         check: impl Fn(&Password) -> authctl::Result<()>,
     ) -> Result<Password> {
-        let mut tries = 1;
-        let password = loop {
+        if self.from_stdin {
             let password = self.password(prompt)?;
-            match check(&password) {
-                Ok(()) => break password,
-                Err(e) if !self.from_stdin && tries < MAX_TRIES => {
-                    to_stderr(&format!("{}\n", sanitize(&e.to_string())));
-                    tries += 1;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        };
-        if !self.from_stdin && self.password("Confirm password: ")? != password {
-            return Err(
-                Error::Invalid("passwords do not match; nothing was changed".to_string()).into(),
-            );
+            check(&password)?;
+            return Ok(password);
         }
-        Ok(password)
+        let mut tries = 1;
+        loop {
+            let password = self.password(prompt)?;
+            let refusal = match check(&password) {
+                Err(e) => e,
+                Ok(()) if self.password("Confirm password: ")? == password => return Ok(password),
+                Ok(()) => Error::Invalid("passwords do not match; nothing was changed".to_string()),
+            };
+            if tries == MAX_TRIES {
+                return Err(refusal.into());
+            }
+            let refusal = refusal.to_string();
+            let refusal = refusal
+                .strip_suffix("; nothing was changed")
+                .unwrap_or(&refusal);
+            to_stderr(&format!("{}; try again\n", sanitize(refusal)));
+            tries += 1;
+        }
     }
 
     /// Asks a visible question on the terminal and returns the answer line;
@@ -92,12 +99,7 @@ impl Input {
         if !io::stdin().is_terminal() {
             return Err(UsageError(no_terminal.to_string()).into());
         }
-        to_stderr(prompt);
-        let mut line = String::new();
-        io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| anyhow::Error::new(e).context("cannot read from the terminal"))?;
-        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+        terminal::visible_line(prompt)
     }
 }
 

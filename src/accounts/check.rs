@@ -12,7 +12,6 @@ use crate::password::{self, Password};
 use crate::store::{NewSessionRow, PasswordProof, SecondFactorProof, StoreError};
 use crate::time::rfc3339;
 use crate::token::SessionToken;
-use crate::totp::{self, TotpSecret};
 use std::time::{Duration, Instant};
 
 /// How long a password check waits for the checks already running on the
@@ -26,11 +25,11 @@ const IN_FLIGHT_POLL: Duration = Duration::from_millis(20);
 pub(super) struct Verified {
     hash: String,
     upgraded: Option<String>,
-    second_factor: Option<SecondFactor>,
+    pub(super) second_factor: Option<SecondFactor>,
 }
 
 /// A second factor that was right, to be spent with the success.
-enum SecondFactor {
+pub(super) enum SecondFactor {
     /// An authenticator code for this step.
     Totp(i64),
     /// A recovery code with this digest.
@@ -107,23 +106,7 @@ impl Accounts {
             return Err(Error::AuthenticationFailed);
         };
         if let Some(refusal) = self.begin_check(&account)? {
-            let event = Event {
-                outcome: Outcome::Locked,
-                ..self.event(EventKind::LoginFailed, actor, username)
-            };
-            self.store.record_event(&event)?;
-            return Err(Error::Locked(match refusal {
-                Refusal::LockedByAdmin => {
-                    format!("account {username} is locked by an administrator")
-                }
-                Refusal::LockedUntil(until) => format!(
-                    "account {username} is locked until {} after too many failed password attempts",
-                    rfc3339(until)
-                ),
-                Refusal::TooManyAttempts => format!(
-                    "account {username} is locked: too many password attempts at once; try again shortly"
-                ),
-            }));
+            return Err(self.refuse_check(username, actor, refusal));
         }
         if !password::verify(password, &hash)? {
             return Err(self.fail_check(&account, actor, None));
@@ -249,6 +232,33 @@ impl Accounts {
         let _ = self.store.release_password_check(checked.account.id);
     }
 
+    /// Records a check refused before it ran (the account is locked) and
+    /// returns the error to report.
+    pub(super) fn refuse_check(
+        &mut self,
+        username: &Username,
+        actor: Option<&Username>,
+        refusal: Refusal,
+    ) -> Error {
+        let event = Event {
+            outcome: Outcome::Locked,
+            ..self.event(EventKind::LoginFailed, actor, username)
+        };
+        if let Err(e) = self.store.record_event(&event) {
+            return e.into();
+        }
+        Error::Locked(match refusal {
+            Refusal::LockedByAdmin => format!("account {username} is locked by an administrator"),
+            Refusal::LockedUntil(until) => format!(
+                "account {username} is locked until {} after too many failed password attempts",
+                rfc3339(until)
+            ),
+            Refusal::TooManyAttempts => format!(
+                "account {username} is locked: too many password attempts at once; try again shortly"
+            ),
+        })
+    }
+
     /// Counts a password check of `account` as it starts, or says why it
     /// may not. While as many checks as the threshold are running at once,
     /// a new one waits for them to end (as for a busy database), up to
@@ -256,7 +266,7 @@ impl Accounts {
     /// refused; if one succeeds the count resets and this one runs. So
     /// parallel guesses get no more than the threshold, and parallel right
     /// passwords all get in.
-    fn begin_check(&mut self, account: &Account) -> Result<Option<Refusal>> {
+    pub(super) fn begin_check(&mut self, account: &Account) -> Result<Option<Refusal>> {
         let started = Instant::now();
         let settings = self.settings;
         let now = self.now();
@@ -295,7 +305,7 @@ impl Accounts {
     /// Records a failed check of `account` (counted when it began; may
     /// lock it) and returns the error to report. `detail` says what was
     /// wrong when it was not the password.
-    fn fail_check(
+    pub(super) fn fail_check(
         &mut self,
         account: &Account,
         actor: Option<&Username>,
@@ -318,51 +328,5 @@ impl Accounts {
             Ok(_) => Error::AuthenticationFailed,
             Err(e) => e.into(),
         }
-    }
-
-    /// The second step of a check: an account with 2FA needs a right,
-    /// unused authenticator code (one step of drift allowed) or one of its
-    /// recovery codes; a wrong, reused or missing one fails like a wrong
-    /// password. Spending it happens with the success (see
-    /// [`Accounts::settle`]); the check is returned with its factor.
-    pub(super) fn second_factor(
-        &mut self,
-        checked: PasswordChecked,
-        code: Option<&str>,
-    ) -> Result<PasswordChecked> {
-        let PasswordChecked {
-            account,
-            mut verified,
-            actor,
-        } = checked;
-        let Some(stored) = self.store.totp_of(account.id)? else {
-            return Ok(PasswordChecked {
-                account,
-                verified,
-                actor,
-            });
-        };
-        let factor = match code.map(str::trim) {
-            Some(code) if totp::is_totp_code(code) => TotpSecret::from_base32(&stored.secret)?
-                .matching_step(code, self.now())
-                .filter(|step| stored.last_step.is_none_or(|last| *step > last))
-                .map(SecondFactor::Totp),
-            Some(code) => {
-                let digest = totp::recovery_digest(code);
-                self.store
-                    .has_recovery_code(account.id, &digest)?
-                    .then_some(SecondFactor::Recovery(digest))
-            }
-            None => None,
-        };
-        let Some(factor) = factor else {
-            return Err(self.fail_check(&account, actor.as_ref(), Some("wrong or reused code")));
-        };
-        verified.second_factor = Some(factor);
-        Ok(PasswordChecked {
-            account,
-            verified,
-            actor,
-        })
     }
 }

@@ -17,12 +17,14 @@ mod check;
 mod copy;
 mod manage;
 mod register;
+mod second_factor;
 mod session;
 mod transfer;
 mod two_factor;
 
 pub use check::PasswordChecked;
 pub use copy::CopyReport;
+pub use second_factor::RefusedCode;
 pub use session::{NewSession, Session};
 pub use transfer::ImportPlan;
 

@@ -37,9 +37,8 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
     if session.is_for(&username) {
         // Deleting yourself needs your password, not just a session.
         let password = input.password("Password: ")?;
-        let (checked, code) = check_credentials(ctx, Some(&session), &input, &username, &password)?;
-        let code = code.as_deref().map(|c| c.as_str());
-        ctx.accounts.delete_own(&session, checked, code)?;
+        let checked = check_credentials(ctx, Some(&session), &input, &username, &password)?;
+        ctx.accounts.delete_own(&session, checked, None)?;
         ctx.session_file.remove()?;
     } else {
         ctx.accounts.delete(&session, &username)?;

@@ -33,9 +33,8 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
     // The session this file held is revoked and replaced, even if the file
     // itself is no longer fit to use (say, its mode was widened).
     let previous = ctx.session_file.read_for_revocation();
-    let (checked, code) = check_credentials(ctx, None, &input, &username, &password)?;
-    let code = code.as_deref().map(|c| c.as_str());
-    let new = ctx.accounts.login(checked, code, ttl, previous.as_ref())?;
+    let checked = check_credentials(ctx, None, &input, &username, &password)?;
+    let new = ctx.accounts.login(checked, None, ttl, previous.as_ref())?;
     if let Err(e) = ctx.session_file.write(&new.token) {
         // Do not leave a session behind that nobody holds the token for.
         let _ = ctx.accounts.logout(&new.session, false);

@@ -25,7 +25,7 @@ mod verify;
 mod whoami;
 
 use crate::cli::{Cli, Command};
-use crate::exit::UsageError;
+use crate::exit::{Cancelled, UsageError};
 use crate::fsutil::create_private_dir_all;
 use crate::output::Printer;
 use crate::paths;
@@ -33,7 +33,6 @@ use crate::prompt::Input;
 use crate::session_file::SessionFile;
 use anyhow::{Context as _, Result};
 use authctl::{Accounts, Error, Password, PasswordChecked, Session, Username};
-use zeroize::Zeroizing;
 
 /// What every command that touches accounts needs.
 pub struct Context {
@@ -107,22 +106,49 @@ impl Context {
 /// Both steps of a password check: the password, then, only for an account
 /// with two-factor login, a code read from the same input (the next stdin
 /// line, or a hidden prompt). `by` is the caller's session, if the check is
-/// made by a logged-in user.
+/// made by a logged-in user. The check returned has its code checked.
+///
+/// At a terminal, a refused code gets one more prompt, with a hint (each
+/// refusal counts toward a lockout). A prompt cancelled at the code still
+/// counts as a failed attempt, or the password prompt would be a free way
+/// to test passwords.
 pub fn check_credentials(
     ctx: &mut Context,
     by: Option<&Session>,
     input: &Input,
     username: &Username,
     password: &Password,
-) -> Result<(PasswordChecked, Option<Zeroizing<String>>)> {
-    let checked = ctx.accounts.check_first_factor(by, username, password)?;
-    // A code that cannot be read (no line left on stdin) is a missing code:
-    // the check fails and is counted like a wrong one.
-    let code = match checked.needs_code() {
-        true => input.code("Authentication code: ").ok(),
-        false => None,
-    };
-    Ok((checked, code))
+) -> Result<PasswordChecked> {
+    let mut checked = ctx.accounts.check_first_factor(by, username, password)?;
+    if !checked.needs_code() {
+        return Ok(checked);
+    }
+    let mut retried = false;
+    loop {
+        let code = match input.code("Authentication code: ") {
+            Ok(code) => Some(code),
+            Err(e) if e.downcast_ref::<Cancelled>().is_some() => {
+                return Err(ctx.accounts.abandon_code(checked).map_or(e, Into::into));
+            }
+            // A code that cannot be read (no line left on stdin) is a
+            // missing code: the check fails and is counted like a wrong one.
+            Err(_) => None,
+        };
+        match ctx
+            .accounts
+            .check_code(checked, code.as_deref().map(|c| c.as_str()))
+        {
+            Ok(checked) => return Ok(checked),
+            Err(refused) if input.is_interactive() && !retried && refused.can_retry() => {
+                crate::output::to_stderr(
+                    "That code was not accepted. Each code works once: if you have just used it, wait for the next one.\n",
+                );
+                checked = ctx.accounts.retry_code(refused)?;
+                retried = true;
+            }
+            Err(refused) => return Err(Error::from(refused).into()),
+        }
+    }
 }
 
 /// The account a command acts on: the one named, else the caller's own.

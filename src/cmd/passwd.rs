@@ -30,8 +30,7 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         }
         None => {
             let current = input.password("Current password: ")?;
-            let (checked, code) =
-                check_credentials(ctx, session.as_ref(), &input, &target, &current)?;
+            let checked = check_credentials(ctx, session.as_ref(), &input, &target, &current)?;
             // The new password is read and checked before the code is
             // spent, so a rejected one does not burn a recovery code.
             let new_password = match read_new_password(ctx, &input, checked.account()) {
@@ -43,10 +42,9 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
             };
             // Every session of the account ends; the caller's own is
             // replaced by a new one with a new token (ASVS 7.2.4).
-            let code = code.as_deref().map(|c| c.as_str());
             let rotated =
                 ctx.accounts
-                    .change_password(checked, code, &new_password, session.as_ref())?;
+                    .change_password(checked, None, &new_password, session.as_ref())?;
             if let Some(rotated) = rotated {
                 ctx.session_file.write(&rotated.token)?;
             }

@@ -6,7 +6,7 @@ use crate::cli::TwoFactorCommand;
 use crate::prompt::Input;
 use anyhow::Result;
 use authctl::totp::TotpSecret;
-use authctl::{Error, PasswordChecked, Session, Username};
+use authctl::{Error, PasswordChecked, Username};
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -14,19 +14,16 @@ pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
     match command {
         TwoFactorCommand::Enable { password_stdin } => enable(ctx, *password_stdin),
         TwoFactorCommand::Disable { password_stdin } => {
-            let (_, checked, code) = own_credentials(ctx, *password_stdin)?;
-            ctx.accounts
-                .disable_totp(checked, code.as_deref().map(|c| c.as_str()))?;
+            let checked = own_credentials(ctx, *password_stdin)?;
+            ctx.accounts.disable_totp(checked, None)?;
             ctx.out.done(
                 &json!({ "two_factor": false }),
                 "two-factor authentication is off",
             )
         }
         TwoFactorCommand::RecoveryCodes { password_stdin } => {
-            let (_, checked, code) = own_credentials(ctx, *password_stdin)?;
-            let codes = ctx
-                .accounts
-                .regenerate_recovery_codes(checked, code.as_deref().map(|c| c.as_str()))?;
+            let checked = own_credentials(ctx, *password_stdin)?;
+            let codes = ctx.accounts.regenerate_recovery_codes(checked, None)?;
             print_recovery_codes(
                 ctx,
                 &codes,
@@ -67,17 +64,12 @@ pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
     }
 }
 
-/// The caller's session, and their password and code checked.
-fn own_credentials(
-    ctx: &mut Context,
-    password_stdin: bool,
-) -> Result<(Session, PasswordChecked, Option<Zeroizing<String>>)> {
+/// The caller's own password and code, checked.
+fn own_credentials(ctx: &mut Context, password_stdin: bool) -> Result<PasswordChecked> {
     let session = ctx.session()?;
     let input = Input::new(password_stdin);
     let password = input.password("Password: ")?;
-    let (checked, code) =
-        check_credentials(ctx, Some(&session), &input, session.username(), &password)?;
-    Ok((session, checked, code))
+    check_credentials(ctx, Some(&session), &input, session.username(), &password)
 }
 
 fn enable(ctx: &mut Context, password_stdin: bool) -> Result<()> {

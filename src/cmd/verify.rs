@@ -13,9 +13,8 @@ pub fn run(ctx: &mut Context, args: &VerifyArgs) -> Result<()> {
     let Ok(username) = Username::parse(&args.username) else {
         return Err(ctx.accounts.refuse_login(&args.username, &password).into());
     };
-    let (checked, code) = check_credentials(ctx, None, &input, &username, &password)?;
-    ctx.accounts
-        .verify(checked, code.as_deref().map(|c| c.as_str()))?;
+    let checked = check_credentials(ctx, None, &input, &username, &password)?;
+    ctx.accounts.verify(checked, None)?;
     ctx.out.done(
         &json!({ "verified": username.as_str() }),
         &format!("password for {username} is correct"),

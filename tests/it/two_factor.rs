@@ -421,3 +421,69 @@ fn a_wrong_or_missing_enrolment_code_leaves_two_factor_off() {
     env.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n"))
         .success();
 }
+
+#[test]
+fn on_a_terminal_a_refused_code_gets_one_more_prompt_and_each_refusal_counts() {
+    let (env, e) = alice_with_2fa();
+    // A wrong code, then the right one: logged in.
+    let mut p = env.pty(&["login", "alice"]);
+    p.exp_string("Password: ").unwrap();
+    p.send_line(PW).unwrap();
+    p.exp_string("Authentication code: ").unwrap();
+    p.send_line("000000").unwrap();
+    p.exp_string("Each code works once: if you have just used it, wait for the next one.")
+        .unwrap();
+    p.exp_string("Authentication code: ").unwrap();
+    p.send_line(&code(&e.secret, 1)).unwrap();
+    p.exp_string("logged in as alice").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(pty_exit_code(&p), 0);
+    let refused = "SELECT count(*) FROM events WHERE event = 'login_failed' AND target = 'alice' AND detail = 'wrong or reused code'";
+    assert_eq!(env.db().count(refused), 1);
+
+    // Two wrong codes: the second is final, exit 3; both counted.
+    let mut p = env.pty(&["login", "alice"]);
+    p.exp_string("Password: ").unwrap();
+    p.send_line(PW).unwrap();
+    for _ in 0..2 {
+        p.exp_string("Authentication code: ").unwrap();
+        p.send_line("000000").unwrap();
+    }
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(pty_exit_code(&p), 3, "{rest}");
+    assert!(
+        rest.contains("authctl: incorrect username or password"),
+        "{rest}"
+    );
+    assert_eq!(env.db().user_i64("failed_logins", "alice"), 2);
+    assert_eq!(env.db().count(refused), 3);
+
+    // A script gets no second chance: one wrong code is exit 3.
+    login_with_code(&env, "000000").code(3);
+    assert_eq!(env.db().user_i64("failed_logins", "alice"), 3);
+}
+
+#[test]
+fn a_login_abandoned_at_the_code_prompt_counts_as_a_failed_attempt() {
+    let (env, _) = alice_with_2fa();
+    for (n, key) in [(1, 'c'), (2, 'd')] {
+        let mut p = env.pty(&["login", "alice"]);
+        p.exp_string("Password: ").unwrap();
+        p.send_line(PW).unwrap();
+        p.exp_string("Authentication code: ").unwrap();
+        p.send_control(key).unwrap();
+        let rest = p.exp_eof().unwrap();
+        assert_eq!(pty_exit_code(&p), 130, "{rest}");
+        assert!(rest.contains("authctl: cancelled"), "{rest}");
+        assert_eq!(env.db().user_i64("failed_logins", "alice"), n);
+    }
+    let abandoned = "SELECT count(*) FROM events WHERE event = 'login_failed' AND target = 'alice' AND outcome = 'failure' AND detail = 'abandoned at the code prompt'";
+    assert_eq!(env.db().count(abandoned), 2);
+    // No session was opened: alice's old one is still the file's.
+    env.run(&["whoami"], "").success().stdout("alice\n");
+    assert_eq!(
+        env.db().count("SELECT count(*) FROM sessions"),
+        1,
+        "no new session"
+    );
+}
