@@ -23,6 +23,7 @@ mod postgres_cluster;
 mod postgres_half;
 mod postgres_tls;
 mod prompts;
+mod readme;
 mod register;
 mod roles_and_locks;
 mod sessions_command;
