@@ -25,6 +25,9 @@ pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
             "no USERNAME and no terminal to ask for it; use `authctl login USERNAME --password-stdin`",
         )?,
     };
+    // A config directory the token could not be kept in safely is refused
+    // before anyone types a password.
+    ctx.session_file.dir_is_safe()?;
     let password = input.password("Password: ")?;
     let Ok(username) = Username::parse(&typed) else {
         // No account can have this name: fail (and log it) like a wrong password.

@@ -213,7 +213,7 @@ fn unusual_session_files_are_refused_cleanly() {
     let elsewhere = env.dir.path().join("elsewhere");
     fs::write(&elsewhere, "0".repeat(64)).unwrap();
     std::os::unix::fs::symlink(&elsewhere, env.session_path()).unwrap();
-    assert_error(env.run(&["whoami"], ""), 4, "not a regular file");
+    assert_error(env.run(&["whoami"], ""), 4, "is a symbolic link");
     fs::remove_file(env.session_path()).unwrap();
     fs::write(env.session_path(), "a".repeat(5000)).unwrap();
     fs::set_permissions(env.session_path(), fs::Permissions::from_mode(0o600)).unwrap();

@@ -29,6 +29,7 @@ mod roles_and_locks;
 mod sessions_command;
 mod show_update_delete;
 mod sqlite_files;
+mod token_file_safety;
 mod transfer;
 mod two_factor;
 mod verify;
