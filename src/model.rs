@@ -13,14 +13,58 @@ pub const MAX_EMAIL_LEN: usize = 254;
 pub const MAX_NAME_LEN: usize = 128;
 
 /// Whether a character must never be stored in, or shown raw from, a text
-/// field: C0 and C1 controls and the Unicode bidirectional overrides and
-/// isolates (U+202A–U+202E, U+2066–U+2069), which can make text display as
-/// something other than what it is.
+/// field: C0 and C1 controls, and the characters that show as nothing, so
+/// that two names could look the same or text could display as something
+/// other than what it is: every Unicode format character (general category
+/// Cf: zero-width spaces and joiners, direction marks, overrides and
+/// isolates, the byte-order mark, tag characters, ...) and the other
+/// invisible ones (the Hangul and halfwidth fillers, the combining grapheme
+/// joiner, Mongolian and Khmer invisible marks, the Braille blank).
 pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || ('\u{202a}'..='\u{202e}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+    c.is_control() || is_format_char(c) || INVISIBLE.contains(&c)
 }
+
+/// Unicode 15's format characters (general category Cf).
+fn is_format_char(c: char) -> bool {
+    const CF: &[(char, char)] = &[
+        ('\u{ad}', '\u{ad}'),
+        ('\u{600}', '\u{605}'),
+        ('\u{61c}', '\u{61c}'),
+        ('\u{6dd}', '\u{6dd}'),
+        ('\u{70f}', '\u{70f}'),
+        ('\u{890}', '\u{891}'),
+        ('\u{8e2}', '\u{8e2}'),
+        ('\u{180e}', '\u{180e}'),
+        ('\u{200b}', '\u{200f}'),
+        ('\u{202a}', '\u{202e}'),
+        ('\u{2060}', '\u{2064}'),
+        ('\u{2066}', '\u{206f}'),
+        ('\u{feff}', '\u{feff}'),
+        ('\u{fff9}', '\u{fffb}'),
+        ('\u{110bd}', '\u{110bd}'),
+        ('\u{110cd}', '\u{110cd}'),
+        ('\u{13430}', '\u{1343f}'),
+        ('\u{1bca0}', '\u{1bca3}'),
+        ('\u{1d173}', '\u{1d17a}'),
+        ('\u{e0001}', '\u{e0001}'),
+        ('\u{e0020}', '\u{e007f}'),
+    ];
+    CF.iter().any(|(first, last)| (*first..=*last).contains(&c))
+}
+
+/// Characters outside Cf that display as nothing (or as a blank that is
+/// not a space).
+const INVISIBLE: &[char] = &[
+    '\u{34f}',  // combining grapheme joiner
+    '\u{115f}', // Hangul choseong filler
+    '\u{1160}', // Hangul jungseong filler
+    '\u{17b4}', // Khmer vowel inherent aq
+    '\u{17b5}', // Khmer vowel inherent aa
+    '\u{180b}', // Mongolian free variation selectors, and vowel separator
+    '\u{180c}', '\u{180d}', '\u{180f}', '\u{2800}', // Braille pattern blank
+    '\u{3164}', // Hangul filler
+    '\u{ffa0}', // halfwidth Hangul filler
+];
 
 /// Replaces control and bidirectional-override characters with visible
 /// escapes (`\u{1b}`), so stored text cannot move the cursor, change
@@ -164,7 +208,7 @@ fn check_free_text(what: &str, input: &str, max: usize) -> Result<String> {
     }
     if input.chars().any(is_unsafe_char) {
         return Err(Error::Invalid(format!(
-            "invalid {what}: control and bidirectional-override characters are not allowed"
+            "invalid {what}: control, direction and invisible characters (such as U+200B) are not allowed"
         )));
     }
     Ok(input.to_string())

@@ -3,7 +3,8 @@
 
 use crate::common::*;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{PermissionsExt, chown};
+use std::os::unix::process::CommandExt;
 
 #[test]
 fn an_idle_session_ends_after_12_hours_and_each_use_keeps_it_alive() {
@@ -57,15 +58,26 @@ fn passwd_rotates_the_callers_token_and_revokes_every_other_session() {
     assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 1);
 }
 
+/// Names that would print as something else, or look like "Eve".
+const LOOKALIKES: [&str; 12] = [
+    "Eve\u{202E}gnp.exe",   // right-to-left override
+    "Eve\u{2066}x\u{2069}", // isolate
+    "Eve\u{85}",            // C1 control
+    "Eve\u{7}",             // bell
+    "E\u{200B}ve",          // zero-width space
+    "E\u{200D}ve",          // zero-width joiner
+    "\u{FEFF}Eve",          // byte-order mark
+    "Eve\u{200E}",          // left-to-right mark
+    "Eve\u{61C}",           // Arabic letter mark
+    "Eve\u{E0041}",         // tag character
+    "Eve\u{3164}",          // Hangul filler
+    "Eve\u{FFA0}",          // halfwidth Hangul filler
+];
+
 #[test]
-fn bidi_and_control_characters_in_names_are_refused() {
+fn control_direction_and_invisible_characters_are_refused() {
     let env = TestEnv::new();
-    for bad in [
-        "Eve\u{202E}gnp.exe",
-        "Eve\u{2066}x\u{2069}",
-        "Eve\u{85}",
-        "Eve\u{7}",
-    ] {
+    for bad in LOOKALIKES {
         assert_error(
             env.run(
                 &["register", "eve", "--password-stdin", "--name", bad],
@@ -79,7 +91,21 @@ fn bidi_and_control_characters_in_names_are_refused() {
     env.register("eve", PW);
     env.login("eve", PW);
     assert_error(env.run(&["update", "--name", "a\u{202D}b"], ""), 11, "name");
-    env.run(&["update", "--name", "Ève Ålund 李"], "").success();
+    for bad in LOOKALIKES {
+        let email = format!("{bad}@example.org").replace(' ', "");
+        assert_error(env.run(&["update", "--email", &email], ""), 11, "email");
+    }
+    assert_error(
+        env.run(&["update", "--name", "E\u{200B}ve"], ""),
+        11,
+        "invisible characters (such as U+200B)",
+    );
+    env.run(&["update", "--name", "Ève Ålund 李 ❤️"], "")
+        .success();
+    assert_eq!(
+        env.db().user_opt_text("name", "eve").unwrap(),
+        "Ève Ålund 李 ❤️"
+    );
 }
 
 #[test]
@@ -107,6 +133,12 @@ fn stored_bidi_characters_are_escaped_when_printed() {
             &v["name"]
         };
         assert_eq!(name, "Eve\u{202E}gnp.exe");
+    }
+    // An invisible one too: two names that would look alike do not.
+    env.db().execute("UPDATE users SET name = 'E\u{200B}ve'");
+    for args in [&["show"][..], &["list"]] {
+        let out = stdout(&env.run(args, "").success());
+        assert!(out.contains("E\\u{200b}ve"), "{args:?}: {out}");
     }
 }
 
@@ -145,4 +177,43 @@ fn a_waiting_prompt_runs_with_umask_077_and_no_core_dumps() {
     p.send_line(PW).unwrap();
     p.exp_eof().unwrap();
     assert_eq!(pty_exit_code(&p), 0);
+}
+
+#[test]
+fn another_process_of_the_same_user_cannot_read_ours_at_a_prompt() {
+    // As root any process may read any other's memory; as nobody (or as
+    // ourselves when not root) only a dumpable one.
+    let env = TestEnv::sqlite();
+    let owner = is_root().then_some(NOBODY);
+    if let Some(uid) = owner {
+        fs::set_permissions(env.dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        chown(env.dir.path(), Some(uid), Some(uid)).unwrap();
+    }
+    // A name no other test's process has, to find this one by.
+    let name = format!("peek{}", std::process::id());
+    let mut cmd = env.std_command(&["register", &name]);
+    if let Some(uid) = owner {
+        cmd.uid(uid).gid(uid);
+    }
+    let mut p = spawn_pty(cmd);
+    p.exp_string("Password: ").unwrap();
+    let pid = pid_of(&name);
+    for file in ["mem", "environ"] {
+        let path = format!("/proc/{pid}/{file}");
+        let mut peek = std::process::Command::new("head");
+        peek.args(["-c", "1", &path]);
+        if let Some(uid) = owner {
+            peek.uid(uid).gid(uid);
+        }
+        let out = peek.output().unwrap();
+        assert!(!out.status.success(), "{path} was readable");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Permission denied"), "{path}: {err}");
+    }
+    assert!(
+        std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "still at its prompt"
+    );
+    p.send_control('c').unwrap();
+    p.exp_eof().unwrap();
 }

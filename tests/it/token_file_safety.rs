@@ -1,27 +1,10 @@
 //! The session token file cannot be raced, planted or made to hang us, the
-//! config directory holding it must be the user's alone, and the process
-//! cannot be read by another of the same user while it holds a password.
+//! config directory holding it must be the user's alone.
 
 use crate::common::*;
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, chown};
-use std::os::unix::process::CommandExt;
-use std::path::Path;
 use std::time::Duration;
-
-/// The unprivileged user root's tests act as.
-const NOBODY: u32 = 65534;
-
-fn is_root() -> bool {
-    nix_uid() == 0
-}
-
-/// The real uid of this test process (from /proc, without unsafe code).
-fn nix_uid() -> u32 {
-    let status = fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
 
 /// alice logged in here, and bob's token (from another device) in hand.
 fn alice_here_and_bobs_token() -> (TestEnv, String) {
@@ -134,56 +117,4 @@ fn a_config_directory_others_may_write_or_someone_else_owns_is_refused() {
             "is owned by uid 65534, not by you",
         );
     }
-}
-
-#[test]
-fn another_process_of_the_same_user_cannot_read_ours_at_a_prompt() {
-    // As root any process may read any other's memory; as nobody (or as
-    // ourselves when not root) only a dumpable one.
-    let env = TestEnv::sqlite();
-    let owner = is_root().then_some(NOBODY);
-    if let Some(uid) = owner {
-        fs::set_permissions(env.dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-        chown(env.dir.path(), Some(uid), Some(uid)).unwrap();
-    }
-    // A name no other test's process has, to find this one by.
-    let name = format!("peek{}", std::process::id());
-    let mut cmd = env.std_command(&["register", &name]);
-    if let Some(uid) = owner {
-        cmd.uid(uid).gid(uid);
-    }
-    let mut p = spawn_pty(cmd);
-    p.exp_string("Password: ").unwrap();
-    let pid = pid_running(&name);
-    for file in ["mem", "environ"] {
-        let path = format!("/proc/{pid}/{file}");
-        let mut peek = std::process::Command::new("head");
-        peek.args(["-c", "1", &path]);
-        if let Some(uid) = owner {
-            peek.uid(uid).gid(uid);
-        }
-        let out = peek.output().unwrap();
-        assert!(!out.status.success(), "{path} was readable");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("Permission denied"), "{path}: {err}");
-    }
-    assert!(
-        Path::new(&format!("/proc/{pid}")).exists(),
-        "still at its prompt"
-    );
-    p.send_control('c').unwrap();
-    p.exp_eof().unwrap();
-}
-
-/// The process whose command line has the argument `arg` (which names it
-/// alone); its command line is public, unlike its memory.
-fn pid_running(arg: &str) -> u32 {
-    fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|pid| {
-            let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            cmdline.split(|b| *b == 0).any(|a| a == arg.as_bytes())
-        })
-        .unwrap_or_else(|| panic!("no process with argument {arg}"))
 }

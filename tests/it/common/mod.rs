@@ -22,6 +22,14 @@ pub const PW2: &str = "Tr0mbone-Galaxy-Pickle";
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_authctl");
 
+/// The unprivileged user (and group) tests running as root act as.
+pub const NOBODY: u32 = 65534;
+
+/// Whether the tests run as root (as CI does).
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
 pub struct TestEnv {
     pub dir: TempDir,
     /// The PostgreSQL database the commands use, instead of the SQLite file.

@@ -7,10 +7,6 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-/// The uid and gid the read-only tests run authctl as when the tests run
-/// as root (who may write anywhere): `nobody`.
-const NOBODY: u32 = 65534;
-
 /// Gives the whole test directory to `nobody` when running as root.
 fn chown_tree(path: &Path) {
     std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
@@ -25,7 +21,7 @@ fn chown_tree(path: &Path) {
 /// run as root (the directory is handed over first), else as ourselves.
 fn unprivileged(env: &TestEnv, args: &[&str]) -> Command {
     let mut std_cmd = env.std_command(args);
-    if nix::unistd::geteuid().is_root() {
+    if is_root() {
         use std::os::unix::process::CommandExt;
         chown_tree(env.dir.path());
         std_cmd.uid(NOBODY).gid(NOBODY);
