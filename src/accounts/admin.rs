@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::{Account, AccountFilter, LockReason, Role, Username};
 use crate::settings::{SettingKey, SettingValue, Settings};
 use crate::store::SettingPairs;
+use std::os::unix::fs::MetadataExt;
 
 impl Accounts {
     /// Gives `username` a role; the last unlocked admin cannot be demoted.
@@ -54,6 +55,38 @@ impl Accounts {
         let by = &self.acting_admin(by, "unlock accounts")?;
         let account = self.find(username)?;
         let event = self.event(EventKind::AccountUnlocked, Some(by.username()), username);
+        Ok(self.store.unlock_account(account.id, &event)?)
+    }
+
+    /// Break-glass: unlocks `username` without a session, so that a
+    /// locked-out last admin has a way back. Only for the OS user who owns
+    /// the SQLite database file, or root: they could edit the file anyway,
+    /// so this gives them nothing new, and it is logged as a break-glass
+    /// unlock naming them. Refused with [`Error::PermissionDenied`] for
+    /// anyone else, and on a server database, where whoever holds the
+    /// database role's rights can already change any row.
+    pub fn unlock_as_database_owner(&mut self, username: &Username) -> Result<()> {
+        let Some(file) = self.store.file() else {
+            return Err(Error::PermissionDenied(
+                "unlocking without a session is only for the owner of a SQLite database file"
+                    .to_string(),
+            ));
+        };
+        let owner = std::fs::metadata(&file)
+            .map_err(|e| Error::io(format!("cannot read {}", file.display()), e))?
+            .uid();
+        let me = nix::unistd::getuid();
+        if !me.is_root() && owner != me.as_raw() {
+            return Err(Error::PermissionDenied(format!(
+                "only the owner of the database file {} (uid {owner}) or root may unlock an account without a session",
+                file.display()
+            )));
+        }
+        let account = self.find(username)?;
+        let event = Event {
+            detail: Some("break-glass: by the database file's owner, without a session".into()),
+            ..self.event(EventKind::AccountUnlocked, None, username)
+        };
         Ok(self.store.unlock_account(account.id, &event)?)
     }
 

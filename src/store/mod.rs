@@ -111,6 +111,10 @@ pub(crate) trait Describe {
     /// The backend, its location, schema version and row counts.
     fn describe(&self) -> StoreResult<crate::model::DatabaseStatus>;
 
+    /// The database's file, for a store kept in one (SQLite on disk);
+    /// `None` for a server or memory.
+    fn file(&self) -> Option<std::path::PathBuf>;
+
     /// Everything the database holds that a copy carries ([`Dump`]), read
     /// in one transaction so that it is one moment's state.
     fn dump(&self) -> StoreResult<Dump>;

@@ -4,7 +4,7 @@ use crate::common::*;
 use serde_json::Value;
 
 /// The OS user authctl should record: ours.
-fn os_user() -> String {
+pub(crate) fn os_user() -> String {
     let out = std::process::Command::new("id")
         .arg("-un")
         .output()

@@ -231,3 +231,57 @@ fn a_name_no_account_can_have_fails_like_an_unknown_user_and_is_logged() {
         .text("SELECT target FROM events ORDER BY id DESC LIMIT 1");
     assert_eq!(target, "Bad\\u{1b}[2J Name!", "as typed, escaped");
 }
+
+#[test]
+fn a_locked_out_last_admin_gets_back_in_through_the_sqlite_files_owner() {
+    let env = TestEnv::sqlite();
+    env.register("root", PW);
+    // Anyone can lock the only admin out: `verify` needs no session.
+    for _ in 0..5 {
+        env.run(
+            &["verify", "root", "--password-stdin"],
+            "wrong horse battery\n",
+        )
+        .code(3);
+    }
+    assert_error(env.login_attempt("root", PW), 7, "locked");
+    // No session, but we own the database file: break-glass.
+    assert!(!env.session_path().exists());
+    let out = env.run(&["--json", "unlock", "root"], "").success();
+    assert_eq!(
+        json_stdout(&out),
+        serde_json::json!({ "unlocked": "root", "break_glass": true })
+    );
+    env.login("root", PW);
+    let event = env
+        .db()
+        .row("SELECT actor, os_user, detail FROM events WHERE event = 'account_unlocked'");
+    assert_eq!(event[0], None, "no account acted");
+    assert_eq!(event[1].as_deref(), Some(crate::audit::os_user().as_str()));
+    assert!(event[2].as_deref().unwrap().starts_with("break-glass"));
+    // A plain message without --json.
+    env.run(&["logout"], "").success();
+    env.run(&["unlock", "root"], "")
+        .success()
+        .stderr(predicates::str::contains(
+            "unlocked account root (break-glass",
+        ));
+}
+
+#[test]
+fn unlocking_without_a_session_is_refused_on_postgresql() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    env.register("root", PW);
+    assert_error(
+        env.run(&["unlock", "root"], ""),
+        4,
+        "only for the owner of a SQLite database file",
+    );
+    assert_eq!(
+        env.db()
+            .count("SELECT count(*) FROM events WHERE event = 'account_unlocked'"),
+        0
+    );
+}

@@ -10,6 +10,10 @@ use crate::store::{Describe, Dump, DumpedAccount, StoreError, StoreResult};
 use zeroize::Zeroizing;
 
 impl Describe for PgStore {
+    fn file(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+
     fn describe(&self) -> StoreResult<DatabaseStatus> {
         let row = self.client.borrow_mut().query_one(
             "SELECT (SELECT version FROM authctl_schema), (SELECT count(*) FROM users),

@@ -13,6 +13,13 @@ use rusqlite::params;
 use zeroize::Zeroizing;
 
 impl Describe for SqliteStore {
+    fn file(&self) -> Option<std::path::PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    }
+
     fn describe(&self) -> StoreResult<DatabaseStatus> {
         let (accounts, sessions, events) = self.conn.query_row(
             "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM sessions),
