@@ -1,6 +1,7 @@
 //! The library's error type: one variant per outcome a caller may branch on.
 
 use std::io;
+use std::path::PathBuf;
 
 /// Result with the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -38,6 +39,10 @@ pub enum Error {
     /// The username is taken.
     #[error("user {0} already exists")]
     UserExists(String),
+    /// There is no database file at this path (and it was not to be
+    /// created): a mistyped path, or no account registered yet.
+    #[error("no account database at {}", .0.display())]
+    NoDatabase(PathBuf),
     /// The database file cannot be used: not ours, newer schema, or corrupt.
     #[error("{0}")]
     DatabaseUnusable(String),

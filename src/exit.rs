@@ -43,7 +43,7 @@ exit_codes! {
     Locked = 7 "   " "account locked or disabled",
     PermissionDenied = 8 "   " "permission denied",
     UserExists = 9 "   " "user already exists",
-    DatabaseUnusable = 10 "  " "database unusable (not an authctl database, newer schema, corrupt)",
+    DatabaseUnusable = 10 "  " "database missing or unusable (not authctl's, a newer schema, corrupt)",
     InputRejected = 11 "  " "input rejected (invalid username, email, name or duration; weak or\n      mismatched password; last admin)",
     Cancelled = 130 " " "cancelled at a prompt (Ctrl-C or Ctrl-D); nothing was changed",
 }
@@ -76,7 +76,7 @@ impl Exit {
             Error::Locked(_) => Exit::Locked,
             Error::PermissionDenied(_) => Exit::PermissionDenied,
             Error::UserExists(_) => Exit::UserExists,
-            Error::DatabaseUnusable(_) => Exit::DatabaseUnusable,
+            Error::DatabaseUnusable(_) | Error::NoDatabase(_) => Exit::DatabaseUnusable,
             Error::Database(_) | Error::ReadOnly | Error::Io { .. } | Error::Internal(_) => {
                 Exit::Failure
             }

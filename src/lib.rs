@@ -65,6 +65,7 @@ pub use model::{
 pub use password::{HashParams, Password};
 pub use settings::{Registration, SettingKey, SettingValue, Settings};
 pub use store::postgres::config::{is_postgres_url, url_has_password};
+pub use store::sqlite::OpenMode;
 pub use token::SessionToken;
 
 #[cfg(test)]

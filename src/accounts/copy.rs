@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::postgres::PgStore;
 use crate::store::postgres::config::{Target, is_postgres_url};
-use crate::store::sqlite::SqliteStore;
+use crate::store::sqlite::{OpenMode, SqliteStore};
 use std::path::Path;
 
 /// What a copy carried, counted again in the target after it committed.
@@ -64,13 +64,17 @@ impl Accounts {
     }
 }
 
-/// The store at `location`: a PostgreSQL URL, else a SQLite file.
+/// The store at `location`: a PostgreSQL URL, else a SQLite file, created
+/// if missing (a copy is the other way, besides registering, to make one).
 fn open_store(location: &str) -> Result<Box<dyn Store>> {
     Ok(match is_postgres_url(location) {
         true => {
             let target = Target::from_url(location, &|name| std::env::var(name).ok())?;
             Box::new(PgStore::connect(&target)?)
         }
-        false => Box::new(SqliteStore::open(Path::new(location))?),
+        false => Box::new(SqliteStore::open(
+            Path::new(location),
+            OpenMode::CreateIfMissing,
+        )?),
     })
 }

@@ -35,7 +35,7 @@ use crate::model::{DatabaseStatus, Username};
 use crate::settings::Settings;
 use crate::store::postgres::PgStore;
 use crate::store::postgres::config::Target;
-use crate::store::sqlite::SqliteStore;
+use crate::store::sqlite::{OpenMode, SqliteStore};
 use crate::store::{Store, StoreError};
 use crate::time::{self, Timestamp};
 use std::path::Path;
@@ -55,14 +55,15 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    /// Opens the SQLite database at `path` (creating the file, mode 0600,
-    /// if it is missing; its directory must exist) with the settings stored
-    /// in it. A file that is not an authctl database, or whose schema or
+    /// Opens the SQLite database at `path` with the settings stored in it.
+    /// A missing file is [`Error::NoDatabase`] with [`OpenMode::Existing`]
+    /// and is created (mode 0600; its directory must exist) with
+    /// [`OpenMode::CreateIfMissing`]. A file that is not an authctl database, or whose schema or
     /// settings this build cannot use, is [`Error::DatabaseUnusable`] and is
     /// left untouched. A database that cannot be written is opened for
     /// reading; writes then fail with [`Error::ReadOnly`].
-    pub fn open(path: &Path) -> Result<Accounts> {
-        Accounts::over(Box::new(SqliteStore::open(path)?))
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Accounts> {
+        Accounts::over(Box::new(SqliteStore::open(path, mode)?))
     }
 
     /// Connects to the PostgreSQL database at `url` (`postgres://` or

@@ -31,8 +31,9 @@ use crate::output::Printer;
 use crate::paths;
 use crate::prompt::Input;
 use crate::session_file::SessionFile;
-use anyhow::{Context as _, Result};
-use authctl::{Accounts, Error, Password, PasswordChecked, Session, Username};
+use anyhow::Result;
+use authctl::{Accounts, Error, OpenMode, Password, PasswordChecked, Session, Username};
+use std::path::Path;
 
 /// What every command that touches accounts needs.
 pub struct Context {
@@ -47,7 +48,7 @@ pub struct Context {
 }
 
 impl Context {
-    fn open(cli: &Cli, db_given_as_argument: bool) -> Result<Self> {
+    fn open(cli: &Cli, db_given_as_argument: bool, mode: OpenMode) -> Result<Self> {
         let db = match &cli.db {
             Some(path) => path.clone(),
             None => paths::default_db_path()?,
@@ -58,14 +59,7 @@ impl Context {
         };
         let (accounts, db_name) = match db.to_str().filter(|s| authctl::is_postgres_url(s)) {
             Some(url) => open_postgres(url, db_given_as_argument)?,
-            None => {
-                let parent = db.parent().filter(|d| !d.as_os_str().is_empty());
-                let accounts = parent
-                    .map_or(Ok(()), create_private_dir_all)
-                    .and_then(|()| Accounts::open(&db))
-                    .with_context(|| format!("cannot open database {}", db.display()))?;
-                (accounts, db.display().to_string())
-            }
+            None => (open_sqlite(&db, mode)?, db.display().to_string()),
         };
         Ok(Context {
             accounts,
@@ -159,6 +153,58 @@ pub fn target(named: Option<&str>, session: &Session) -> Result<Username> {
     }
 }
 
+/// Opens the SQLite database at `db`; with [`OpenMode::CreateIfMissing`]
+/// its folders and file are created first if missing.
+fn open_sqlite(db: &Path, mode: OpenMode) -> Result<Accounts> {
+    let folders = match (mode, db.parent()) {
+        (OpenMode::CreateIfMissing, Some(dir)) if !dir.as_os_str().is_empty() => {
+            create_private_dir_all(dir)
+        }
+        _ => Ok(()),
+    };
+    match folders.and_then(|()| Accounts::open(db, mode)) {
+        Ok(accounts) => Ok(accounts),
+        Err(e @ Error::NoDatabase(_)) => {
+            Err(Error::DatabaseUnusable(format!("{e} (`authctl register` creates one)")).into())
+        }
+        Err(e) => {
+            Err(anyhow::Error::new(e).context(format!("cannot open database {}", db.display())))
+        }
+    }
+}
+
+/// Whether `command` may create the SQLite database: only those that create
+/// accounts do. Any other on a missing file is exit 10 and creates nothing,
+/// so a mistyped `--db` is noticed instead of answered from an empty
+/// database. `logout` too: the session its token file names lives in the
+/// database meant, so the file is kept for a `logout` with the right path.
+/// (`db copy` creates its target, not its source.)
+fn open_mode(command: &Command) -> OpenMode {
+    match command {
+        Command::Register(_) | Command::Import(_) => OpenMode::CreateIfMissing,
+        Command::Login(_)
+        | Command::Logout(_)
+        | Command::Whoami
+        | Command::Passwd(_)
+        | Command::Show(_)
+        | Command::List(_)
+        | Command::Update(_)
+        | Command::Delete(_)
+        | Command::Verify(_)
+        | Command::Log(_)
+        | Command::Role(_)
+        | Command::Lock(_)
+        | Command::Unlock(_)
+        | Command::Export(_)
+        | Command::Sessions(_)
+        | Command::TwoFactor(_)
+        | Command::Config(_)
+        | Command::Db(_)
+        | Command::Completions(_)
+        | Command::Man(_) => OpenMode::Existing,
+    }
+}
+
 /// Connects to the PostgreSQL database at `url`; returns it and its name
 /// for messages. A password in a URL typed on the command line is refused:
 /// other users can read a process's arguments.
@@ -191,7 +237,7 @@ pub fn run(cli: Cli, db_given_as_argument: bool) -> Result<()> {
         Command::Man(args) => return man::run(args),
         _ => {}
     }
-    let mut ctx = Context::open(&cli, db_given_as_argument)?;
+    let mut ctx = Context::open(&cli, db_given_as_argument, open_mode(&cli.command))?;
     dispatch(&mut ctx, &cli.command).map_err(|e| {
         // SQLite knows a write failed, not which file: say which.
         let read_only = e

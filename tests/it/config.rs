@@ -224,8 +224,13 @@ fn closed_registration_needs_an_admin_session() {
 #[test]
 fn closed_registration_still_allows_the_very_first_account() {
     let env = TestEnv::new();
-    // Create the database, then close registration before any account exists.
-    env.run(&["whoami"], "").code(4);
+    // Create the database (a refused password leaves it empty), then close
+    // registration before any account exists.
+    assert_error(
+        env.run(&["register", "root", "--password-stdin"], "short\n"),
+        11,
+        "password rejected",
+    );
     env.db()
         .execute("INSERT INTO settings (key, value) VALUES ('registration', 'admin')");
     env.register("root", PW);

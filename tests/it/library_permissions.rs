@@ -7,8 +7,8 @@ use crate::common::db::{Sqlite, TestDb};
 use authctl::import::{self, ImportFormat};
 use authctl::totp::TotpSecret;
 use authctl::{
-    AccountFilter, Accounts, DetailChange, Details, Email, Error, ImportPlan, Role, Session,
-    SessionId, SettingKey, Username,
+    AccountFilter, Accounts, DetailChange, Details, Email, Error, ImportPlan, OpenMode, Role,
+    Session, SessionId, SettingKey, Username,
 };
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -57,7 +57,7 @@ struct World {
 fn setup() -> World {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("users.db");
-    let mut accounts = Accounts::open(&db).expect("open");
+    let mut accounts = Accounts::open(&db, OpenMode::CreateIfMissing).expect("open");
     for user in ["root", "bob", "carol"] {
         let d = Details::default();
         accounts

@@ -16,7 +16,7 @@ use super::StoreError;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use schema::{KNOWN_TABLES, LATEST_VERSION};
-use std::fs::OpenOptions;
+use std::fs::{self, OpenOptions};
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
@@ -24,6 +24,19 @@ use std::time::Duration;
 
 /// How long a command waits for another process's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether opening a SQLite database file may create it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Only a database file that exists: a missing one is
+    /// [`Error::NoDatabase`] and nothing is created. For everything but
+    /// creating accounts, so a mistyped path is an error, not a new empty
+    /// database.
+    Existing,
+    /// Creates the file (mode 0600) if it is missing; its directory must
+    /// exist.
+    CreateIfMissing,
+}
 
 /// An open authctl database in a SQLite file (or in memory).
 pub(crate) struct SqliteStore {
@@ -33,16 +46,20 @@ pub(crate) struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating it 0600 if missing; its directory must exist) the
-    /// database at `path` and brings its schema up to date. A file that is
+    /// Opens the database at `path` (with [`OpenMode::CreateIfMissing`],
+    /// creating it 0600 if missing; its directory must exist) and brings
+    /// its schema up to date. A file that is
     /// not an authctl database, or whose schema is newer than this build, is
     /// refused with [`Error::DatabaseUnusable`] before anything is written.
     ///
     /// A database that cannot be written (a read-only file or directory) is
     /// opened read-only instead, so that reads still work; any write then
     /// fails with [`Error::ReadOnly`].
-    pub(crate) fn open(path: &Path) -> Result<Self> {
-        create_private_file(path)?;
+    pub(crate) fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        match mode {
+            OpenMode::CreateIfMissing => create_private_file(path)?,
+            OpenMode::Existing => ensure_exists(path)?,
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let opened = Connection::open_with_flags(path, flags)
             .map_err(classify)
@@ -134,6 +151,24 @@ fn create_private_file(path: &Path) -> Result<()> {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
+    }
+}
+
+/// Refuses a database path where there is no file, before SQLite is asked
+/// to open it (it would create the file).
+fn ensure_exists(path: &Path) -> Result<()> {
+    match fs::metadata(path) {
+        Ok(_) => Ok(()),
+        // A missing folder on the way is a missing database too.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Err(Error::NoDatabase(path.to_path_buf()))
+        }
+        Err(e) => Err(Error::io(format!("cannot open {}", path.display()), e)),
     }
 }
 

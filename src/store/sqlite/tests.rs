@@ -42,7 +42,7 @@ fn foreign_and_newer_databases_are_refused_untouched() -> Result<()> {
     }
     let before = std::fs::read(&foreign).map_err(|e| Error::io("read", e))?;
     assert!(matches!(
-        SqliteStore::open(&foreign),
+        SqliteStore::open(&foreign, OpenMode::Existing),
         Err(Error::DatabaseUnusable(_))
     ));
     assert_eq!(std::fs::read(&foreign).ok(), Some(before));
@@ -53,7 +53,7 @@ fn foreign_and_newer_databases_are_refused_untouched() -> Result<()> {
         conn.execute_batch(&format!("PRAGMA user_version = {};", LATEST_VERSION + 1))
             .or_fail()?;
     }
-    match SqliteStore::open(&newer) {
+    match SqliteStore::open(&newer, OpenMode::Existing) {
         Err(Error::DatabaseUnusable(msg)) => {
             assert!(
                 msg.contains(&format!("version {}", LATEST_VERSION + 1)),
@@ -71,8 +71,12 @@ fn reopening_keeps_data_and_schema_version() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
     let path = dir.path().join("users.db");
     let e = event(EventKind::Register, 1, "alice");
-    insert(&mut SqliteStore::open(&path)?, &name("alice"), &e)?;
-    let store = SqliteStore::open(&path)?;
+    insert(
+        &mut SqliteStore::open(&path, OpenMode::CreateIfMissing)?,
+        &name("alice"),
+        &e,
+    )?;
+    let store = SqliteStore::open(&path, OpenMode::CreateIfMissing)?;
     assert!(store.find_account(&name("alice"))?.is_some());
     let version = schema_version(&store.conn)?;
     assert_eq!(version, LATEST_VERSION);
@@ -95,7 +99,7 @@ fn a_version_2_database_is_upgraded_in_place_keeping_its_accounts() -> Result<()
         )
         .or_fail()?;
     }
-    let store = SqliteStore::open(&path)?;
+    let store = SqliteStore::open(&path, OpenMode::CreateIfMissing)?;
     let old = store.find_account(&name("old"))?;
     assert_eq!(
         old.as_ref()
