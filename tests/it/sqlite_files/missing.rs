@@ -5,8 +5,8 @@
 use crate::common::*;
 use std::path::{Path, PathBuf};
 
-/// The commands that may create the database, and the one that needs none.
-const CREATORS_AND_NO_DATABASE: [&str; 4] = ["register", "import", "completions", "help"];
+/// The commands that may create the database, and those that need none.
+const CREATORS_AND_NO_DATABASE: [&str; 5] = ["register", "import", "completions", "man", "help"];
 
 /// Every command that needs an existing database, with arguments clap
 /// accepts. `COPY_TARGET` stands for a path of the test's.
