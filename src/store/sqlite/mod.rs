@@ -6,6 +6,7 @@ mod accounts;
 mod checks;
 mod copy;
 mod events;
+mod file_modes;
 mod rows;
 mod schema;
 mod sessions;
@@ -60,6 +61,7 @@ impl SqliteStore {
             OpenMode::CreateIfMissing => create_private_file(path)?,
             OpenMode::Existing => ensure_exists(path)?,
         }
+        file_modes::make_private(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let opened = Connection::open_with_flags(path, flags)
             .map_err(classify)

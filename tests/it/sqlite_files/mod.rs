@@ -6,6 +6,7 @@
 
 mod damaged_or_read_only;
 mod missing;
+mod modes;
 mod opening;
 
 use crate::common::TestEnv;
