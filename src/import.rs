@@ -5,6 +5,7 @@
 use crate::model::{DisplayName, Email, Role, Username};
 use crate::password::{Password, check_importable_hash};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use zeroize::Zeroize;
 
@@ -233,18 +234,48 @@ fn parse_csv(text: &str, add: &mut Add<'_>) {
         };
         let line = row.position().map_or(0, |p| line_at(text, p));
         let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|v| !v.is_empty());
+        // Text fields as exported (see `csv_cell`); never a password.
+        let text = |c: Option<usize>| get(c).map(csv_cell_unescaped);
         let result = record(
             line,
             Fields {
-                username: row.get(user_col).unwrap_or_default(),
-                email: get(cols[0]),
-                name: get(cols[1]),
-                role: get(cols[2]),
+                username: csv_cell_unescaped(row.get(user_col).unwrap_or_default()),
+                email: text(cols[0]),
+                name: text(cols[1]),
+                role: text(cols[2]),
                 password: get(cols[3]),
                 password_hash: get(cols[4]),
             },
         );
         add(line, result);
+    }
+}
+
+/// The first characters that make a spreadsheet read a cell as a formula
+/// (OWASP's CSV injection list).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `cell`, past any leading `'`, starts like a formula.
+fn looks_like_formula(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A text cell for a CSV export: one a spreadsheet would run as a formula
+/// (`=HYPERLINK(...)`) gets a leading `'`, which spreadsheets show as text.
+/// A cell that already starts with `'`s before such a character gets one
+/// more, so that [`csv_cell_unescaped`] gives back exactly the original.
+pub fn csv_cell(cell: &str) -> Cow<'_, str> {
+    match looks_like_formula(cell) {
+        true => Cow::Owned(format!("'{cell}")),
+        false => Cow::Borrowed(cell),
+    }
+}
+
+/// The original of a text cell written by [`csv_cell`].
+fn csv_cell_unescaped(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest) => rest,
+        _ => cell,
     }
 }
 

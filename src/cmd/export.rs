@@ -4,7 +4,9 @@ use super::Context;
 use crate::cli::{ExportArgs, ExportFormat};
 use anyhow::Result;
 use authctl::Account;
+use authctl::import::csv_cell;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One exported account: exactly the fields `import` reads back.
 #[derive(Serialize)]
@@ -54,14 +56,16 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
                     csv.write_record(&header).map_err(write_err)?;
                 }
                 two_factor += usize::from(a.two_factor);
+                // Cells a spreadsheet would run as formulas are quoted.
                 let mut row = vec![
-                    a.username.as_str(),
-                    a.email.as_deref().unwrap_or(""),
-                    a.name.as_deref().unwrap_or(""),
-                    a.role.as_str(),
+                    csv_cell(a.username.as_str()),
+                    csv_cell(a.email.as_deref().unwrap_or("")),
+                    csv_cell(a.name.as_deref().unwrap_or("")),
+                    csv_cell(a.role.as_str()),
                 ];
-                row.extend(hash.as_deref());
-                csv.write_record(&row).map_err(write_err)
+                row.extend(hash.as_deref().map(Cow::Borrowed));
+                csv.write_record(row.iter().map(|c| c.as_bytes()))
+                    .map_err(write_err)
             })?;
             if !header_written {
                 csv.write_record(&header).map_err(write_err)?;

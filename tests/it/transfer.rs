@@ -378,3 +378,49 @@ fn jobs_sets_the_threads_and_zero_is_a_usage_error() {
     import(&env, &["--format", "csv", "-j", "1"], &csv_of(4)).success();
     assert_eq!(users(&env), 5);
 }
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_quoted_and_import_back_exactly() {
+    let source = admin_env();
+    let names = [
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "+1 (555) 010",
+        "-2+3",
+        "@SUM(A1:A9)",
+        // (A tab or CR, the other two, is a control character: no name has one.)
+        "'=already quoted",
+        "'plain apostrophe",
+        "O'Brien",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let user = format!("user{i}");
+        source.register(&user, PW);
+        let name = format!("--name={name}");
+        source.run(&["update", &user, &name], "").success();
+    }
+    let csv = stdout(
+        &source
+            .run(&["export", "--format", "csv", "--with-hashes"], "")
+            .success(),
+    );
+    // No cell starts like a formula.
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    for row in reader.records() {
+        for cell in row.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "unquoted formula cell {cell:?} in {csv}"
+            );
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains("''=already quoted"), "{csv}");
+    assert!(csv.contains(",'plain apostrophe,"), "{csv}");
+    // Imported into another database, every name is the original.
+    let target = admin_env();
+    import(&target, &["--format", "csv", "--skip-existing"], &csv).success();
+    for (i, name) in names.iter().enumerate() {
+        let user = format!("user{i}");
+        assert_eq!(target.db().user_text("name", &user), *name, "{user}");
+    }
+}
