@@ -39,6 +39,7 @@
 mod accounts;
 mod audit;
 mod duration;
+pub mod echo;
 mod error;
 pub mod import;
 mod lockout;
@@ -51,7 +52,9 @@ pub mod time;
 mod token;
 pub mod totp;
 
-pub use accounts::{Accounts, CopyReport, ImportPlan, NewSession, PasswordChecked, Session};
+pub use accounts::{
+    Accounts, CopyReport, ImportPlan, NewSession, PasswordChanged, PasswordChecked, Session,
+};
 pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;
 pub use error::{Error, Result};
