@@ -131,7 +131,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l db -d 'Accoun
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand import" -l format -d 'htpasswd: user:hash lines (bcrypt kept, weak formats refused); csv: header username,password,email,name (or password_hash, role); jsonl: one object per line with username, email, name, role and password or password_hash' -r -f -a "htpasswd\t'Apache htpasswd'
+complete -c authctl -n "__fish_authctl_using_subcommand import" -l format -d 'htpasswd: user:hash lines (bcrypt kept, weak formats refused;   blank lines and # comments skipped); csv: a header first, username,password,email,name (or password_hash, role); jsonl: one object per line with username, email, name, role and password or password_hash' -r -f -a "htpasswd\t'Apache htpasswd'
 csv\t'Comma-separated values with a header'
 jsonl\t'JSON Lines'"
 complete -c authctl -n "__fish_authctl_using_subcommand import" -s j -l jobs -d 'Threads for checking and hashing passwords [default: one per core]' -r

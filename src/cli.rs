@@ -315,8 +315,9 @@ pub struct ImportArgs {
     /// File to read, or - for standard input
     #[arg(default_value = "-")]
     pub file: PathBuf,
-    /// htpasswd: user:hash lines (bcrypt kept, weak formats refused);
-    /// csv: header username,password,email,name (or password_hash, role);
+    /// htpasswd: user:hash lines (bcrypt kept, weak formats refused;
+    ///   blank lines and # comments skipped);
+    /// csv: a header first, username,password,email,name (or password_hash, role);
     /// jsonl: one object per line with username, email, name, role and
     /// password or password_hash
     #[arg(long, value_name = "FORMAT", verbatim_doc_comment)]
