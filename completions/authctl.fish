@@ -38,7 +38,7 @@ complete -c authctl -n "__fish_authctl_needs_command" -f -a "show" -d 'Show an a
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "list" -d 'List accounts (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "update" -d 'Change an account\'s email or display name'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "delete" -d 'Delete an account and all its sessions'
-complete -c authctl -n "__fish_authctl_needs_command" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0, 3 or 7'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "log" -d 'Show the audit log, newest first (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "role" -d 'Make an account an admin or a user (admin)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "lock" -d 'Lock an account until unlocked and revoke its sessions (admin)'
@@ -132,7 +132,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l db -d 'Accoun
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand unlock" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand import" -l format -d 'htpasswd: user:hash lines (bcrypt kept, weak formats refused); csv: header username,password,email,name (or password_hash, role); jsonl: one object per line with username, email, name, role and password or password_hash' -r -f -a "htpasswd\t'Apache htpasswd'
+complete -c authctl -n "__fish_authctl_using_subcommand import" -l format -d 'htpasswd: user:hash lines (bcrypt kept, weak formats refused;   blank lines and # comments skipped); csv: a header first, username,password,email,name (or password_hash, role); jsonl: one object per line with username, email, name, role and password or password_hash' -r -f -a "htpasswd\t'Apache htpasswd'
 csv\t'Comma-separated values with a header'
 jsonl\t'JSON Lines'"
 complete -c authctl -n "__fish_authctl_using_subcommand import" -s j -l jobs -d 'Threads for checking and hashing passwords [default: one per core]' -r
@@ -263,7 +263,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_see
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "list" -d 'List accounts (admin)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "update" -d 'Change an account\'s email or display name'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "delete" -d 'Delete an account and all its sessions'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0 or 3'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "verify" -d 'Check a password without logging in (like `htpasswd -v`): exit 0, 3 or 7'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "log" -d 'Show the audit log, newest first (admin)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "role" -d 'Make an account an admin or a user (admin)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help" -f -a "lock" -d 'Lock an account until unlocked and revoke its sessions (admin)'

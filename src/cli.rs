@@ -5,6 +5,9 @@ use authctl::{AccountSort, Role, SettingKey};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The heading of the options every subcommand takes, in each one's help.
+const GLOBAL: &str = "Global options";
+
 /// Manage user accounts in a SQLite file or a shared PostgreSQL database.
 ///
 /// Passwords are read from hidden prompts, or one per line from standard
@@ -13,15 +16,15 @@ use std::path::PathBuf;
 #[command(name = "authctl", version, after_help = crate::exit::HELP_TABLE)]
 pub struct Cli {
     /// Account database [default: ~/.local/share/authctl/users.db]
-    #[arg(long, global = true, env = "AUTHCTL_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "AUTHCTL_DB", value_name = "PATH", help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
 
     /// Directory of the session token file [default: ~/.config/authctl]
-    #[arg(long, global = true, env = "AUTHCTL_CONFIG_DIR", value_name = "DIR")]
+    #[arg(long, global = true, env = "AUTHCTL_CONFIG_DIR", value_name = "DIR", help_heading = GLOBAL)]
     pub config_dir: Option<PathBuf>,
 
     /// Print machine-readable JSON on stdout
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
     #[command(subcommand)]
@@ -49,7 +52,13 @@ pub enum Command {
     Update(UpdateArgs),
     /// Delete an account and all its sessions
     Delete(DeleteArgs),
-    /// Check a password without logging in (like `htpasswd -v`): exit 0 or 3
+    /// Check a password without logging in (like `htpasswd -v`): exit 0, 3
+    /// or 7
+    #[command(after_help = "\
+Exit codes:
+  0  the password is right
+  3  it is wrong (or there is no such user: the same answer)
+  7  the account is locked (wrong passwords count toward the lock)")]
     Verify(VerifyArgs),
     /// Show the audit log, newest first (admin)
     Log(LogArgs),
@@ -109,7 +118,9 @@ pub struct LoginArgs {
     pub password_stdin: bool,
     /// Session lifetime, like 90s, 30m, 8h or 7d [default: the session.ttl
     /// setting, 24h; at most session.max_ttl, 30d]
-    #[arg(long, value_name = "DURATION")]
+    // Hyphen values are taken so that `--ttl -5m` is told durations are
+    // positive, not that `-5` is an unknown option.
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub ttl: Option<String>,
 }
 
@@ -306,8 +317,9 @@ pub struct ImportArgs {
     /// File to read, or - for standard input
     #[arg(default_value = "-")]
     pub file: PathBuf,
-    /// htpasswd: user:hash lines (bcrypt kept, weak formats refused);
-    /// csv: header username,password,email,name (or password_hash, role);
+    /// htpasswd: user:hash lines (bcrypt kept, weak formats refused;
+    ///   blank lines and # comments skipped);
+    /// csv: a header first, username,password,email,name (or password_hash, role);
     /// jsonl: one object per line with username, email, name, role and
     /// password or password_hash
     #[arg(long, value_name = "FORMAT", verbatim_doc_comment)]
@@ -437,6 +449,9 @@ Keys and limits:
         #[arg(value_parser = setting_key)]
         key: SettingKey,
         /// Its new value
+        // A negative number or duration is refused by the setting's own
+        // rule, which says why.
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
 }

@@ -1,20 +1,23 @@
 //! Durations typed by people (`90s`, `30m`, `8h`, `7d`) and shown back the
 //! same way.
 
+use crate::echo::quoted;
 use crate::error::{Error, Result};
 use std::time::Duration;
 
 /// Parses a positive duration: a number and a unit, like `90s` or `7d`.
 pub fn parse_duration(text: &str) -> Result<Duration> {
-    let parsed = humantime::parse_duration(text.trim()).map_err(|e| {
-        Error::Invalid(format!(
-            "invalid duration {text:?}: {e} (use a number and a unit, like 90s, 30m, 8h or 7d)"
-        ))
-    })?;
+    let invalid = |why: String| Error::Invalid(format!("invalid duration {}: {why}", quoted(text)));
+    const UNITS: &str = "use a number and a unit, like 90s, 30m, 8h or 7d";
+    // humantime would only say it expected a number.
+    let negative = text.trim().strip_prefix('-');
+    if negative.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())) {
+        return Err(invalid(format!("durations are positive ({UNITS})")));
+    }
+    let parsed =
+        humantime::parse_duration(text.trim()).map_err(|e| invalid(format!("{e} ({UNITS})")))?;
     if parsed.as_secs() == 0 {
-        return Err(Error::Invalid(format!(
-            "invalid duration {text:?}: must be at least one second"
-        )));
+        return Err(invalid("must be at least one second".to_string()));
     }
     Ok(parsed)
 }
@@ -55,12 +58,20 @@ mod tests {
 
     #[test]
     fn rejects_zero_and_garbage() {
-        for bad in ["0s", "", "abc", "5", "-1h"] {
+        for bad in ["0s", "", "abc", "5", "-1h", " -5m"] {
             assert!(
                 matches!(parse_duration(bad), Err(Error::Invalid(_))),
                 "{bad:?} accepted"
             );
         }
+    }
+
+    #[test]
+    fn a_negative_duration_is_told_durations_are_positive() {
+        let Err(Error::Invalid(why)) = parse_duration("-5m") else {
+            panic!("-5m accepted")
+        };
+        assert!(why.contains("durations are positive"), "{why}");
     }
 
     #[test]

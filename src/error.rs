@@ -52,8 +52,10 @@ pub enum Error {
     /// Any other failure of the database.
     #[error("database error: {0}")]
     Database(Box<dyn std::error::Error + Send + Sync>),
-    /// A file-system failure; the message names the file.
-    #[error("{context}: {source}")]
+    /// A file-system failure; the message names the file. The OS error is
+    /// its [`source`](std::error::Error::source), not repeated in the
+    /// message: printed with its chain (anyhow's `{:#}`) it appears once.
+    #[error("{context}")]
     Io {
         /// What was being done, naming the file.
         context: String,

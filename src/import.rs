@@ -107,14 +107,40 @@ pub fn parse(format: ImportFormat, text: &str) -> Parsed {
 
 type Add<'a> = dyn FnMut(usize, Result<ImportRecord, String>) + 'a;
 
+/// The lines of `text`, numbered from 1, without their endings: `\r\n`,
+/// `\n` or a lone `\r` (old Mac files), so a file's line numbers are the
+/// same whatever wrote it.
+pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let unread = rest.take()?;
+        match unread.find(['\r', '\n']) {
+            Some(at) => {
+                let ending = if unread[at..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = unread.get(at + ending..);
+                Some(&unread[..at])
+            }
+            // The text after the last line ending, unless it is empty.
+            None => (!unread.is_empty()).then_some(unread),
+        }
+    })
+    .enumerate()
+    .map(|(i, line)| (i + 1, line))
+}
+
 fn parse_htpasswd(text: &str, add: &mut Add<'_>) {
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    for (n, line) in numbered_lines(text) {
+        // Blank lines and `#` comments are skipped, as nginx does.
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
         let result = match line.split_once(':') {
             Some((user, hash)) => record(
-                i + 1,
+                n,
                 Fields {
                     username: user,
                     email: None,
@@ -126,7 +152,7 @@ fn parse_htpasswd(text: &str, add: &mut Add<'_>) {
             ),
             None => Err("expected user:hash".to_string()),
         };
-        add(i + 1, result);
+        add(n, result);
     }
 }
 
@@ -144,14 +170,14 @@ struct JsonAccount {
 }
 
 fn parse_jsonl(text: &str, add: &mut Add<'_>) {
-    for (i, line) in text.lines().enumerate() {
+    for (n, line) in numbered_lines(text) {
         if line.trim().is_empty() {
             continue;
         }
         let result = match serde_json::from_str::<JsonAccount>(line) {
             Ok(mut a) => {
                 let r = record(
-                    i + 1,
+                    n,
                     Fields {
                         username: &a.username,
                         email: a.email.as_deref(),
@@ -166,7 +192,7 @@ fn parse_jsonl(text: &str, add: &mut Add<'_>) {
             }
             Err(e) => Err(json_error(&e)),
         };
-        add(i + 1, result);
+        add(n, result);
     }
 }
 
@@ -190,6 +216,17 @@ fn json_error(e: &serde_json::Error) -> String {
     }
 }
 
+/// The columns a CSV header may name: the expected header first, then the
+/// optional others.
+const CSV_COLUMNS: [&str; 6] = [
+    "username",
+    "password",
+    "email",
+    "name",
+    "password_hash",
+    "role",
+];
+
 fn parse_csv(text: &str, add: &mut Add<'_>) {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let header = match reader.headers() {
@@ -197,19 +234,26 @@ fn parse_csv(text: &str, add: &mut Add<'_>) {
         Err(e) => return add(1, Err(format!("unreadable CSV header: {e}"))),
     };
     let column = |name: &str| header.iter().position(|h| h.trim() == name);
-    let known = [
-        "username",
-        "password",
-        "password_hash",
-        "email",
-        "name",
-        "role",
-    ];
-    if let Some(other) = header.iter().find(|h| !known.contains(&h.trim())) {
+    // Neither message repeats a cell: in a file without a header, the first
+    // line is an account, and one of its cells may be a password.
+    let is_known = |h: &str| CSV_COLUMNS.contains(&h.trim());
+    if !header.iter().any(is_known) {
         return add(
             1,
             Err(format!(
-                "unknown CSV column {other:?}: use username, password or password_hash, email, name, role"
+                "no CSV header: the first line must name the columns, like {} ({} are accepted too)",
+                CSV_COLUMNS[..4].join(","),
+                CSV_COLUMNS[4..].join(" and ")
+            )),
+        );
+    }
+    if let Some(at) = header.iter().position(|h| !is_known(h)) {
+        return add(
+            1,
+            Err(format!(
+                "column {} of the CSV header is not one of {}",
+                at + 1,
+                CSV_COLUMNS.join(", ")
             )),
         );
     }
@@ -280,8 +324,9 @@ fn csv_cell_unescaped(cell: &str) -> &str {
 }
 
 /// The line a CSV record starts on. The csv crate's own line number is off
-/// after `\r\n` endings and blank lines (its position is where the previous
-/// record ended), so count from the record's first byte instead.
+/// after `\r\n` or lone `\r` endings and blank lines (its position is where
+/// the previous record ended), so count the lines before the record's first
+/// byte instead, as [`numbered_lines`] numbers them.
 fn line_at(text: &str, position: &csv::Position) -> usize {
     let bytes = text.as_bytes();
     let mut start = usize::try_from(position.byte())
@@ -290,7 +335,10 @@ fn line_at(text: &str, position: &csv::Position) -> usize {
     while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
         start += 1;
     }
-    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count()
+    // `start` follows a line ending or is the start of the text, so
+    // `before` ends where a line does.
+    let before = text.get(..start).unwrap_or(text);
+    1 + numbered_lines(before).count()
 }
 
 /// Validates one account's fields.
@@ -399,6 +447,66 @@ mod tests {
         assert_eq!(
             reasons(&crlf).iter().map(|e| e.0).collect::<Vec<_>>(),
             [2, 4]
+        );
+    }
+
+    #[test]
+    fn lines_end_in_crlf_lf_or_a_lone_cr_and_are_numbered_alike() {
+        fn lines(text: &str) -> Vec<(usize, &str)> {
+            numbered_lines(text).collect()
+        }
+        let expected = [(1, "a"), (2, ""), (3, "b")];
+        for text in ["a\n\nb", "a\r\n\r\nb\r\n", "a\r\rb\r", "a\n\r\nb\n"] {
+            assert_eq!(lines(text), expected, "{text:?}");
+        }
+        assert!(lines("").is_empty());
+        // Every format numbers the same lines the same way.
+        for ending in ["\n", "\r\n", "\r"] {
+            let ht = [format!("alice:{BCRYPT}"), String::new(), "nocolon".into()].join(ending);
+            assert_eq!(reasons(&parse(ImportFormat::Htpasswd, &ht))[0].0, 3);
+            let js = ["{\"username\":\"a\",\"password_hash\":\"x\"}", "", "{"].join(ending);
+            let refused = reasons(&parse(ImportFormat::Jsonl, &js));
+            assert_eq!(refused.iter().map(|e| e.0).collect::<Vec<_>>(), [1, 3]);
+            let csv = ["username,password", "bob,", "", "carol,"].join(ending);
+            let refused = reasons(&parse(ImportFormat::Csv, &csv));
+            assert_eq!(refused.iter().map(|e| e.0).collect::<Vec<_>>(), [2, 4]);
+        }
+    }
+
+    #[test]
+    fn htpasswd_comments_and_blank_lines_are_skipped() {
+        let text = format!("# accounts\n  # indented\n\n   \nalice:{BCRYPT}\n#bob:{BCRYPT}\n");
+        let p = parse(ImportFormat::Htpasswd, &text);
+        assert!(p.refused.is_empty(), "{:?}", reasons(&p));
+        assert_eq!(p.records.len(), 1);
+        assert_eq!(p.records[0].line, 5);
+    }
+
+    #[test]
+    fn a_csv_without_a_header_is_refused_naming_the_header_not_a_cell() {
+        let p = parse(
+            ImportFormat::Csv,
+            "alice,Secret-Password-1234,alice@example.org\n",
+        );
+        assert!(p.records.is_empty());
+        let r = reasons(&p);
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            r[0],
+            (
+                1,
+                "no CSV header: the first line must name the columns, like username,password,email,name (password_hash and role are accepted too)"
+                    .to_string()
+            )
+        );
+        let typo = reasons(&parse(ImportFormat::Csv, "username,Secret-pw\nx,y\n"));
+        assert_eq!(
+            typo,
+            [(
+                1,
+                "column 2 of the CSV header is not one of username, password, email, name, password_hash, role"
+                    .to_string()
+            )]
         );
     }
 

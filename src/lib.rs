@@ -39,6 +39,7 @@
 mod accounts;
 mod audit;
 mod duration;
+pub mod echo;
 mod error;
 pub mod import;
 mod lockout;
@@ -52,7 +53,8 @@ mod token;
 pub mod totp;
 
 pub use accounts::{
-    Accounts, CopyReport, ImportPlan, NewSession, PasswordChecked, RefusedCode, Session,
+    Accounts, CopyReport, ImportPlan, NewSession, PasswordChanged, PasswordChecked, RefusedCode,
+    Session,
 };
 pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;

@@ -13,7 +13,8 @@ mod prompt;
 mod session_file;
 mod terminal;
 
-use clap::error::ErrorKind;
+use authctl::echo;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 use exit::Exit;
@@ -65,22 +66,59 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             let refused = std::error::Error::source(e)
                 .and_then(|s| s.downcast_ref::<authctl::Error>())
                 .map_or(Exit::Usage, Exit::of_library);
-            // clap's message may span lines before its usage section
+            // clap's message may span lines before its tips and usage
             // ("required arguments were not provided:\n  <USERNAME>"): one line.
             let rendered = e.render().to_string();
-            let message = rendered
+            let mut message = rendered
                 .lines()
                 .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
                 .map(str::trim)
                 .collect::<Vec<_>>()
                 .join(" ");
+            // The value clap repeats, at most 60 characters of it.
+            for kind in [
+                ContextKind::InvalidArg,
+                ContextKind::InvalidSubcommand,
+                ContextKind::InvalidValue,
+            ] {
+                if let Some(ContextValue::String(typed)) = e.get(kind) {
+                    message = message.replace(typed.as_str(), &echo::shorten(typed));
+                }
+            }
             let message = message.strip_prefix("error: ").unwrap_or(&message);
+            let hint = clap_tip(e).unwrap_or_else(|| "see `authctl --help`".to_string());
             output::to_stderr(&format!(
-                "authctl: {} (see `authctl --help`)\n",
-                output::sanitize(message)
+                "authctl: {} ({})\n",
+                output::sanitize(message),
+                output::sanitize(&hint)
             ));
             refused.into()
         }
+    }
+}
+
+/// clap's tip, which its rendering puts on lines of their own: a similar
+/// subcommand, argument or value ("did you mean 'list'?"), else its other
+/// advice ("to pass '-x' as a value, use '-- -x'").
+fn clap_tip(e: &clap::Error) -> Option<String> {
+    for kind in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ] {
+        let similar = match e.get(kind) {
+            Some(ContextValue::String(one)) => vec![one.clone()],
+            Some(ContextValue::Strings(some)) => some.clone(),
+            _ => continue,
+        };
+        if !similar.is_empty() {
+            let quoted: Vec<String> = similar.iter().map(|s| format!("'{s}'")).collect();
+            return Some(format!("did you mean {}?", quoted.join(" or ")));
+        }
+    }
+    match e.get(ContextKind::Suggested) {
+        Some(ContextValue::StyledStrs(tips)) => tips.first().map(|tip| format!("tip: {tip}")),
+        _ => None,
     }
 }
 

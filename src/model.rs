@@ -1,5 +1,6 @@
 //! Accounts and the rules for their fields: usernames, emails, display names, roles.
 
+use crate::echo::quoted;
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use std::borrow::Cow;
@@ -102,7 +103,8 @@ impl Username {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
         if !first_ok || !chars_ok || name.len() > MAX_USERNAME_LEN {
             return Err(Error::Invalid(format!(
-                "invalid username {input:?}: use 1 to {MAX_USERNAME_LEN} characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+                "invalid username {}: use 1 to {MAX_USERNAME_LEN} characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit",
+                quoted(input)
             )));
         }
         Ok(Username(name))
@@ -134,7 +136,7 @@ pub struct Email(String);
 impl Email {
     /// Validates an email address.
     pub fn parse(input: &str) -> Result<Self> {
-        let invalid = |why: &str| Error::Invalid(format!("invalid email {input:?}: {why}"));
+        let invalid = |why: &str| Error::Invalid(format!("invalid email {}: {why}", quoted(input)));
         if input.chars().count() > MAX_EMAIL_LEN {
             return Err(invalid("at most 254 characters"));
         }
@@ -238,7 +240,8 @@ impl Role {
             "admin" => Ok(Role::Admin),
             "user" => Ok(Role::User),
             other => Err(Error::Invalid(format!(
-                "invalid role {other:?}: use admin or user"
+                "invalid role {}: use admin or user",
+                quoted(other)
             ))),
         }
     }

@@ -3,6 +3,7 @@
 //! validated against its floor.
 
 use crate::duration::{as_secs, format_secs, parse_duration};
+use crate::echo::quoted;
 use crate::error::{Error, Result};
 use crate::model::Role;
 use crate::password::HashParams;
@@ -148,7 +149,9 @@ impl Settings {
 
     /// `key` set from `value`, which is checked only on its own.
     fn assign(self, key: SettingKey, value: &str) -> Result<Settings> {
-        let bad = |why: String| Error::Invalid(format!("invalid value {value:?} for {key}: {why}"));
+        let bad = |why: String| {
+            Error::Invalid(format!("invalid value {} for {key}: {why}", quoted(value)))
+        };
         let number = |range: std::ops::RangeInclusive<u32>| -> Result<u32> {
             value
                 .trim()
@@ -289,7 +292,8 @@ impl SettingKey {
             .ok_or_else(|| {
                 let names: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
                 Error::Invalid(format!(
-                    "unknown setting {name:?}: use one of {}",
+                    "unknown setting {}: use one of {}",
+                    quoted(name),
                     names.join(", ")
                 ))
             })

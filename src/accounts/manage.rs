@@ -18,6 +18,17 @@ pub(crate) enum PasswordChange {
     AdminReset,
 }
 
+/// What a password change did to the account's sessions.
+#[derive(Debug)]
+pub struct PasswordChanged {
+    /// The caller's own session, replaced by a new one (same expiry), when
+    /// it was the account's own session that changed the password.
+    pub session: Option<NewSession>,
+    /// How many other sessions of the account were revoked (the replaced
+    /// one is not counted).
+    pub others_revoked: usize,
+}
+
 impl Accounts {
     /// The account `username`, with its count of live sessions: the
     /// caller's own, or anyone's for an admin.
@@ -50,15 +61,15 @@ impl Accounts {
     /// code) were just checked, to `new_password` (checked against the
     /// policy), and revokes every session of the account. When `by` is the
     /// account's own session, it is replaced by a new one (same expiry)
-    /// whose token is returned; the audit event names `by` as the actor if
-    /// given, else the account.
+    /// whose token is returned with the count of the others; the audit
+    /// event names `by` as the actor if given, else the account.
     pub fn change_password(
         &mut self,
         checked: PasswordChecked,
         code: Option<&str>,
         new_password: &Password,
         by: Option<&Session>,
-    ) -> Result<Option<NewSession>> {
+    ) -> Result<PasswordChanged> {
         let account = &checked.account;
         if let Err(e) = self.check_new_password(
             new_password,
@@ -91,14 +102,15 @@ impl Accounts {
     }
 
     /// An admin sets the password of another account without knowing the
-    /// current one, and every session of that account ends. An admin's own
-    /// password is changed with [`Accounts::change_password`].
+    /// current one, and every session of that account ends (returns how
+    /// many). An admin's own password is changed with
+    /// [`Accounts::change_password`].
     pub fn reset_password(
         &mut self,
         by: &Session,
         username: &Username,
         new_password: &Password,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         if by.is_for(username) {
             return Err(Error::PermissionDenied(
                 "permission denied: your own password is changed with the current password"
@@ -114,8 +126,8 @@ impl Accounts {
             account.name.as_deref(),
         )?;
         let how = PasswordChange::AdminReset;
-        self.store_password(&account, new_password, how, by.username(), None)?;
-        Ok(())
+        let changed = self.store_password(&account, new_password, how, by.username(), None)?;
+        Ok(changed.others_revoked)
     }
 
     /// Hashes and stores a password that passed the policy, revoking every
@@ -127,7 +139,7 @@ impl Accounts {
         how: PasswordChange,
         actor: &Username,
         rotate: Option<&Session>,
-    ) -> Result<Option<NewSession>> {
+    ) -> Result<PasswordChanged> {
         let hash = self.settings.hash.hash(new_password)?;
         let kind = match how {
             PasswordChange::WithCurrentPassword => EventKind::PasswordChanged,
@@ -140,10 +152,13 @@ impl Accounts {
             token_digest: d,
             expires_at: s.expires_at,
         });
-        let new_id = self
-            .store
-            .set_password_hash(account.id, &hash, replacement, &event)?;
-        Ok(match (token, new_id, rotate, digest) {
+        let (new_id, revoked) =
+            self.store
+                .set_password_hash(account.id, &hash, replacement, &event)?;
+        // The rotated session was among those deleted, unless it had been
+        // revoked meanwhile (then the count can be one short, never long).
+        let others_revoked = revoked.saturating_sub(usize::from(rotate.is_some()));
+        let session = match (token, new_id, rotate, digest) {
             (Some(token), Some(id), Some(old), Some(token_digest)) => Some(NewSession {
                 token,
                 session: Session {
@@ -154,6 +169,10 @@ impl Accounts {
                 },
             }),
             _ => None,
+        };
+        Ok(PasswordChanged {
+            session,
+            others_revoked,
         })
     }
 
@@ -208,11 +227,19 @@ impl Accounts {
 }
 
 /// The error for a store outcome, saying what could not be done to the
-/// last admin.
+/// last admin, and which rule refused it: the only admin, or the only one
+/// not locked (the others count again once unlocked).
 pub(super) fn last_admin(e: StoreError, action: &str) -> Error {
     match e {
-        StoreError::LastAdmin => Error::Invalid(format!(
+        StoreError::LastAdmin {
+            others_locked: false,
+        } => Error::Invalid(format!(
             "cannot {action} the last admin account: make another account an admin first"
+        )),
+        StoreError::LastAdmin {
+            others_locked: true,
+        } => Error::Invalid(format!(
+            "cannot {action} the last unlocked admin account: the other admins are locked; unlock one, or make another account an admin, first"
         )),
         other => other.into(),
     }

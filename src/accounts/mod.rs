@@ -24,6 +24,7 @@ mod two_factor;
 
 pub use check::PasswordChecked;
 pub use copy::CopyReport;
+pub use manage::PasswordChanged;
 pub use second_factor::RefusedCode;
 pub use session::{NewSession, Session};
 pub use transfer::ImportPlan;
@@ -187,10 +188,7 @@ impl From<StoreError> for Error {
             StoreError::UsernameTaken(name) => Error::UserExists(name.to_string()),
             StoreError::NoSuchAccount(id) => Error::NoSuchUser(format!("#{id}")),
             StoreError::NoSuchSession(id) => Error::NoSuchSession(id.to_string()),
-            StoreError::LastAdmin => Error::Invalid(
-                "the last admin account must stay an unlocked admin: make another account an admin first"
-                    .to_string(),
-            ),
+            e @ StoreError::LastAdmin { .. } => manage::last_admin(e, "change"),
             StoreError::Stale => Error::AuthenticationFailed,
             StoreError::AdminLocked => {
                 Error::Locked("the account is locked by an administrator".to_string())

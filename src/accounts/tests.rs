@@ -145,8 +145,9 @@ fn password_change_rotates_the_callers_session() -> Result<()> {
     let old = pw_login(&mut accounts, "alice", PW, Duration::from_secs(600))?;
     let session = accounts.authenticate(&old.token)?;
     let checked = accounts.check_first_factor(None, &name("alice"), &PW.into())?;
-    let rotated = accounts.change_password(checked, None, &PW2.into(), Some(&session))?;
-    let Some(rotated) = rotated else {
+    let changed = accounts.change_password(checked, None, &PW2.into(), Some(&session))?;
+    assert_eq!(changed.others_revoked, 0, "only the caller's own session");
+    let Some(rotated) = changed.session else {
         panic!("no new session")
     };
     assert!(accounts.authenticate(&old.token).is_err());

@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result};
 use authctl::import::{self, ImportFormat, ImportSecret};
 use authctl::{Error, ImportPlan};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::io::{self, IsTerminal, Read};
 use zeroize::Zeroizing;
 
@@ -26,20 +26,25 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
         .accounts
         .plan_import(&session, parsed, args.skip_existing, jobs)?;
     report_lines(ctx, &plan);
-    if !plan.refused.is_empty() && !args.skip_invalid {
-        return Err(Error::Invalid(format!(
+    let stopped = if !plan.refused.is_empty() && !args.skip_invalid {
+        Some(anyhow::Error::new(Error::Invalid(format!(
             "{} line(s) refused; nothing was imported (--skip-invalid imports the rest)",
             plan.refused.len()
-        ))
-        .into());
-    }
-    if let Some((_, first)) = plan.existing.first() {
-        return Err(
+        ))))
+    } else {
+        plan.existing.first().map(|(_, first)| {
             anyhow::Error::new(Error::UserExists(first.to_string())).context(format!(
                 "nothing was imported: {} username(s) already exist (--skip-existing skips them)",
                 plan.existing.len()
-            )),
-        );
+            ))
+        })
+    };
+    if let Some(e) = stopped {
+        // A script reads what was refused from the summary, even now.
+        if ctx.out.is_json() {
+            ctx.out.json_value(&summary(&plan, 0, 0, args.dry_run))?;
+        }
+        return Err(e);
     }
     let (imported, skipped) = if args.dry_run {
         (plan.accounts.len(), plan.skipped.len())
@@ -58,14 +63,26 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
         "imported"
     };
     ctx.out.done(
-        &json!({
-            "imported": imported,
-            "skipped": skipped,
-            "refused": refused,
-            "dry_run": args.dry_run,
-        }),
+        &summary(&plan, imported, skipped, args.dry_run),
         &format!("{verb} {imported} account(s); {skipped} skipped, {refused} refused"),
     )
+}
+
+/// The `--json` summary: the counts, and each refused line with its
+/// reason (never a value from it).
+fn summary(plan: &ImportPlan, imported: usize, skipped: usize, dry_run: bool) -> Value {
+    let refused_lines: Vec<Value> = plan
+        .refused
+        .iter()
+        .map(|e| json!({ "line": e.line, "reason": e.reason }))
+        .collect();
+    json!({
+        "imported": imported,
+        "skipped": skipped,
+        "refused": plan.refused.len(),
+        "refused_lines": refused_lines,
+        "dry_run": dry_run,
+    })
 }
 
 fn format(f: FileFormat) -> ImportFormat {

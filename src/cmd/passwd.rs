@@ -19,14 +19,15 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
         Some(name) => (Username::parse(name)?, ctx.optional_session()?),
     };
     let input = Input::new(args.password_stdin);
-    match session
+    let (revoked, others) = match session
         .as_ref()
         .filter(|s| s.is_admin() && !s.is_for(&target))
     {
         Some(admin) => {
             let (account, _) = ctx.accounts.account(admin, &target)?;
             let new_password = read_new_password(ctx, &input, &account)?;
-            ctx.accounts.reset_password(admin, &target, &new_password)?;
+            let revoked = ctx.accounts.reset_password(admin, &target, &new_password)?;
+            (revoked, "")
         }
         None => {
             let current = input.password("Current password: ")?;
@@ -42,17 +43,26 @@ pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
             };
             // Every session of the account ends; the caller's own is
             // replaced by a new one with a new token (ASVS 7.2.4).
-            let rotated =
+            let changed =
                 ctx.accounts
                     .change_password(checked, None, &new_password, session.as_ref())?;
-            if let Some(rotated) = rotated {
-                ctx.session_file.write(&rotated.token)?;
+            match changed.session {
+                Some(rotated) => {
+                    ctx.session_file.write(&rotated.token)?;
+                    (changed.others_revoked, "other ")
+                }
+                None => (changed.others_revoked, ""),
             }
         }
-    }
+    };
+    // Sessions are mentioned only when some ended.
+    let ended = match revoked {
+        0 => String::new(),
+        n => format!("; its {n} {others}session(s) were logged out"),
+    };
     ctx.out.done(
-        &json!({ "password_changed": target.as_str() }),
-        &format!("password changed for {target}; its other sessions were logged out"),
+        &json!({ "password_changed": target.as_str(), "sessions_revoked": revoked }),
+        &format!("password changed for {target}{ended}"),
     )
 }
 

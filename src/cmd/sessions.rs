@@ -4,6 +4,7 @@ use super::{Context, target};
 use crate::cli::{RevokeArgs, SessionsArgs, SessionsCommand};
 use crate::exit::UsageError;
 use anyhow::Result;
+use authctl::echo::quoted;
 use authctl::time::rfc3339;
 use authctl::{Session, SessionId};
 use serde_json::json;
@@ -64,7 +65,10 @@ fn revoke(ctx: &mut Context, session: &Session, args: &RevokeArgs) -> Result<()>
             .iter()
             .map(|t| {
                 t.parse::<SessionId>().map_err(|_| {
-                    UsageError(format!("invalid session id {t:?} (see `authctl sessions`)"))
+                    UsageError(format!(
+                        "invalid session id {} (see `authctl sessions`)",
+                        quoted(t)
+                    ))
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

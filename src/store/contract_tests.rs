@@ -198,8 +198,10 @@ pub(crate) fn password_change_revokes_every_session_and_can_rotate_one(open: Ope
     })?;
     assert_eq!(listed, [("alice".to_string(), 2)]);
     let changed = event(EventKind::PasswordChanged, 20, "alice");
-    let new_id = store.set_password_hash(alice, "new", Some(row(b"digest-new", 100)), &changed)?;
+    let (new_id, revoked) =
+        store.set_password_hash(alice, "new", Some(row(b"digest-new", 100)), &changed)?;
     assert!(new_id.is_some());
+    assert_eq!(revoked, 2, "both sessions, the replaced one included");
     assert!(store.find_session(b"digest-one")?.is_none());
     assert!(store.find_session(b"digest-two")?.is_none());
     assert!(store.find_session(b"digest-new")?.is_some());
@@ -293,7 +295,9 @@ pub(crate) fn the_last_admin_cannot_be_deleted_and_history_survives_deletion(
     let gone = event(EventKind::AccountDeleted, 2, "root");
     assert!(matches!(
         store.delete_account(root, &gone),
-        Err(StoreError::LastAdmin)
+        Err(StoreError::LastAdmin {
+            others_locked: false
+        })
     ));
     store.delete_account(bob, &event(EventKind::AccountDeleted, 3, "bob"))?;
     assert!(store.find_account(&name("bob"))?.is_none());
@@ -395,18 +399,24 @@ pub(crate) fn the_last_unlocked_admin_cannot_be_locked_or_demoted(open: Open) ->
     let e = |at| event(EventKind::RoleChanged, at, "x");
     assert!(matches!(
         store.set_role(root, Role::User, &e(1)),
-        Err(StoreError::LastAdmin)
+        Err(StoreError::LastAdmin {
+            others_locked: false
+        })
     ));
     assert!(matches!(
         store.lock_account(root, None, &e(2)),
-        Err(StoreError::LastAdmin)
+        Err(StoreError::LastAdmin {
+            others_locked: false
+        })
     ));
     store.set_role(ops, Role::Admin, &e(3))?;
     store.lock_account(ops, None, &e(4))?;
     // ops is an admin but locked: root is still the last one who can act.
     assert!(matches!(
         store.delete_account(root, &e(5)),
-        Err(StoreError::LastAdmin)
+        Err(StoreError::LastAdmin {
+            others_locked: true
+        })
     ));
     store.unlock_account(ops, &e(6))?;
     store.set_role(root, Role::User, &e(7))?;

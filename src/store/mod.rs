@@ -211,17 +211,18 @@ pub(crate) trait AccountRows {
     ) -> StoreResult<Account>;
 
     /// Stores a new password hash (changed at `event.at`) and deletes every
-    /// session of the account. With `replacement` (the caller rotating their
-    /// own session) the account must not be locked by an admin
-    /// ([`StoreError::AdminLocked`]), and that session is created in the
-    /// same transaction; its id is returned.
+    /// session of the account; returns how many it deleted. With
+    /// `replacement` (the caller rotating their own session) the account
+    /// must not be locked by an admin ([`StoreError::AdminLocked`]), and
+    /// that session is created in the same transaction; its id is returned
+    /// too.
     fn set_password_hash(
         &mut self,
         id: AccountId,
         password_hash: &str,
         replacement: Option<NewSessionRow<'_>>,
         event: &Event,
-    ) -> StoreResult<Option<SessionId>>;
+    ) -> StoreResult<(Option<SessionId>, usize)>;
 
     /// Deletes an account and its sessions and recovery codes (its events
     /// stay). **The last unlocked admin cannot be deleted**: if the account

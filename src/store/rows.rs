@@ -173,7 +173,11 @@ pub(crate) enum StoreError {
     /// No such session, or not one of the given owner's.
     NoSuchSession(SessionId),
     /// The change would leave no admin without an admin lock.
-    LastAdmin,
+    LastAdmin {
+        /// Other admins exist, all locked by an admin: the rule that
+        /// applied is "the last unlocked admin", not "the last admin".
+        others_locked: bool,
+    },
     /// The account changed since the check being recorded (its hash, its
     /// second factor, or the code's step was spent).
     Stale,

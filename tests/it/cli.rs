@@ -51,6 +51,103 @@ fn usage_errors_are_one_line_and_exit_2() {
 }
 
 #[test]
+fn a_usage_error_keeps_clap_s_tip_on_its_one_line() {
+    let env = TestEnv::new();
+    for (args, line) in [
+        (
+            &["lsit"][..],
+            "unrecognized subcommand 'lsit' (did you mean 'list'?)",
+        ),
+        (
+            &["login", "alice", "--pasword-stdin"],
+            "unexpected argument '--pasword-stdin' found (did you mean '--password-stdin'?)",
+        ),
+        (
+            &["register", "x", "--role", "admn"],
+            "invalid value 'admn' for '--role <ROLE>' [possible values: admin, user] (did you mean 'admin'?)",
+        ),
+        // Without a tip, the pointer to the help stays.
+        (
+            &["frobnicate"],
+            "unrecognized subcommand 'frobnicate' (see `authctl --help`)",
+        ),
+    ] {
+        let out = assert_error(env.run(args, ""), 2, "");
+        assert_eq!(stderr(&out), format!("authctl: {line}\n"), "{args:?}");
+    }
+}
+
+#[test]
+fn every_subcommand_s_help_puts_the_global_options_under_their_own_heading() {
+    let env = TestEnv::new();
+    let top = stdout(&env.run(&["--help"], "").success());
+    let (_, commands) = top.split_once("\nCommands:\n").expect("a command list");
+    let mut paths: Vec<Vec<&str>> = commands
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(|c| vec![c])
+        .collect();
+    paths.extend([
+        vec!["sessions", "revoke"],
+        vec!["2fa", "status"],
+        vec!["config", "set"],
+        vec!["db", "copy"],
+    ]);
+    assert!(paths.len() > 20, "{top}");
+    paths.push(vec![]);
+    for path in paths {
+        let mut args = path.clone();
+        args.push("--help");
+        let help = stdout(&env.run(&args, "").success());
+        let (before, global) = help
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("no Global options heading in {path:?}:\n{help}"));
+        for option in ["--db <PATH>", "--config-dir <DIR>", "--json"] {
+            assert!(
+                global.contains(option),
+                "{path:?}: {option} not under its heading"
+            );
+            assert!(
+                !before.contains(option),
+                "{path:?}: {option} listed before its heading"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_rejected_value_is_echoed_at_most_60_characters() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login("alice", PW);
+    let long = "x".repeat(200);
+    let shown = format!("{}…", "x".repeat(59));
+    for (args, code) in [
+        (vec!["register", &long, "--password-stdin"], 11),
+        (vec!["update", "--email", &long], 11),
+        (vec!["config", "set", "registration", &long], 11),
+        (vec!["config", "set", "session.ttl", &long], 11),
+        (
+            vec!["login", "alice", "--password-stdin", "--ttl", &long],
+            11,
+        ),
+        (vec!["config", "get", &long], 11),
+        (vec!["sessions", "revoke", &long], 2),
+        (vec![&long], 2),
+        (vec!["list", "--sort", &long], 2),
+    ] {
+        let err = stderr(&assert_error(
+            env.run(&args, &format!("{PW}\n")),
+            code,
+            &shown,
+        ));
+        assert!(!err.contains(&"x".repeat(60)), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn committed_completions_are_up_to_date() {
     let env = TestEnv::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");

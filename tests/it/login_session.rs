@@ -105,6 +105,7 @@ fn ttl_is_applied_and_validated() {
         ("31d", "the longest session is 30d"),
         ("soon", "invalid duration"),
         ("0s", "invalid duration"),
+        ("-5m", "invalid duration \"-5m\": durations are positive"),
     ] {
         assert_error(
             env.run(

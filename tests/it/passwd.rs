@@ -18,7 +18,7 @@ fn change_own_password_keeps_this_session_and_revokes_the_others() {
     env.run(&["passwd", "--password-stdin"], &lines(PW, PW2))
         .success()
         .stdout("")
-        .stderr(predicates::str::contains("password changed for alice"));
+        .stderr("password changed for alice; its 1 other session(s) were logged out\n");
     assert_eq!(env.db().count("SELECT count(*) FROM sessions"), 1);
     env.run(&["whoami"], "").success().stdout("alice\n");
     assert_error(
@@ -131,4 +131,29 @@ fn a_user_cannot_reset_someone_else_without_their_password() {
         "incorrect",
     );
     env.login("root", PW);
+}
+
+#[test]
+fn other_sessions_are_mentioned_only_when_there_were_some() {
+    let env = TestEnv::admin_and_bob_logged_in();
+    // bob's own session is the only one: it is replaced, nothing else ends.
+    env.run(&["passwd", "--password-stdin"], &lines(PW, PW2))
+        .success()
+        .stderr("password changed for bob\n");
+    let out = env
+        .run(&["--json", "passwd", "--password-stdin"], &lines(PW2, PW))
+        .success();
+    assert_eq!(
+        json_stdout(&out),
+        serde_json::json!({ "password_changed": "bob", "sessions_revoked": 0 })
+    );
+    // An admin's reset ends all of bob's sessions, and says how many.
+    env.login_on_device("laptop", "bob", PW);
+    env.login("root", PW);
+    env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW2}\n"))
+        .success()
+        .stderr("password changed for bob; its 1 session(s) were logged out\n");
+    env.run(&["passwd", "bob", "--password-stdin"], &format!("{PW}\n"))
+        .success()
+        .stderr("password changed for bob\n");
 }

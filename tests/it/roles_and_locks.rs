@@ -202,7 +202,7 @@ fn the_last_admin_cannot_be_locked_and_bad_reasons_are_refused() {
     assert_error(
         env.run(&["lock", "root"], ""),
         11,
-        "cannot lock the last admin",
+        "cannot lock the last admin account: make another account an admin first",
     );
     assert_error(
         env.run(&["lock", "bob", "--reason", "bad\u{1b}[2J"], ""),
@@ -210,10 +210,22 @@ fn the_last_admin_cannot_be_locked_and_bad_reasons_are_refused() {
         "invalid reason",
     );
     assert_eq!(env.db().user_opt_i64("admin_locked_at", "bob"), None);
-    // A second admin who is locked does not count as the one that remains.
+    // A second admin who is locked does not count as the one that remains,
+    // and the refusal names that rule.
     env.run(&["role", "bob", "admin"], "").success();
     env.run(&["lock", "bob"], "").success();
-    assert_error(env.run(&["lock", "root"], ""), 11, "last admin");
+    for (args, action) in [
+        (&["lock", "root"][..], "lock"),
+        (&["role", "root", "user"], "demote"),
+    ] {
+        let refused = assert_error(env.run(args, ""), 11, "");
+        assert_eq!(
+            stderr(&refused),
+            format!(
+                "authctl: cannot {action} the last unlocked admin account: the other admins are locked; unlock one, or make another account an admin, first\n"
+            )
+        );
+    }
     // An admin may lock themselves while another admin can unlock them.
     env.run(&["unlock", "bob"], "").success();
     env.run(&["lock", "root"], "").success();

@@ -423,4 +423,106 @@ fn csv_cells_a_spreadsheet_would_run_are_quoted_and_import_back_exactly() {
         let user = format!("user{i}");
         assert_eq!(target.db().user_text("name", &user), *name, "{user}");
     }
+
+fn htpasswd_files_as_they_come_old_mac_endings_comments_and_blank_lines() {
+    let env = admin_env();
+    let bcrypt = std::fs::read_to_string(format!("{FIXTURES}/htpasswd-bcrypt")).unwrap();
+    let mut entries = bcrypt.lines();
+    let (alice, bob) = (entries.next().unwrap(), entries.next().unwrap());
+    // Lone CR endings (old Mac), a comment, an indented comment, blank
+    // lines, and on line 7 a line that is not user:hash.
+    let file = [
+        "# exported by hand",
+        alice,
+        "",
+        "  # bob below",
+        bob,
+        "   ",
+        "nocolon",
+        "",
+    ]
+    .join("\r");
+    let out = import(&env, &["-", "--format", "htpasswd"], &file).code(11);
+    let err = stderr(&out);
+    assert!(err.starts_with("line 7: expected user:hash\n"), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert_eq!(users(&env), 1, "nothing imported");
+    let out = import(
+        &env,
+        &["-", "--format", "htpasswd", "--skip-invalid"],
+        &file,
+    )
+    .success();
+    assert_eq!(
+        stderr(&out),
+        "line 7: expected user:hash\nimported 2 account(s); 0 skipped, 1 refused\n"
+    );
+    login_with(&env, "alice", "apache horse battery 1").success();
+}
+
+#[test]
+fn a_csv_without_a_header_is_refused_naming_the_header_and_no_cell() {
+    let env = admin_env();
+    let secret = "Kestrel-Marmalade-Quarry-42";
+    let csv = format!("alice,{secret},alice@example.org,Alice\n");
+    let out = import(&env, &["-", "--format", "csv"], &csv)
+        .code(11)
+        .stdout("");
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        "line 1: no CSV header: the first line must name the columns, like username,password,email,name (password_hash and role are accepted too)\n\
+         authctl: 1 line(s) refused; nothing was imported (--skip-invalid imports the rest)\n"
+    );
+    for cell in [secret, "alice@example.org", "Alice"] {
+        assert!(!err.contains(cell), "{cell} echoed: {err}");
+    }
+    assert_eq!(users(&env), 1);
+}
+
+#[test]
+fn json_import_prints_its_summary_with_the_refused_lines_even_when_refused() {
+    let env = admin_env();
+    let csv = "username,password\n\
+               carol,violet tractor mangoes sing\n\
+               dave,short\n\
+               Bad Name,violet tractor mangoes sing\n";
+    let out = import(&env, &["--json", "-", "--format", "csv"], csv).code(11);
+    let err = stderr(&out);
+    assert_eq!(
+        err.lines().last(),
+        Some("authctl: 2 line(s) refused; nothing was imported (--skip-invalid imports the rest)")
+    );
+    let summary = json_stdout(&out);
+    assert_eq!(summary["imported"], 0);
+    assert_eq!(summary["refused"], 2);
+    assert_eq!(summary["dry_run"], false);
+    let refused = summary["refused_lines"].as_array().unwrap();
+    let lines: Vec<_> = refused
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4]);
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("password rejected"),
+        "{summary}"
+    );
+    assert!(
+        !summary.to_string().contains("mangoes"),
+        "no value: {summary}"
+    );
+    assert_eq!(users(&env), 1, "nothing imported");
+    // Imported with --skip-invalid: the same lines in the summary.
+    let out = import(
+        &env,
+        &["--json", "-", "--format", "csv", "--skip-invalid"],
+        csv,
+    )
+    .success();
+    let summary = json_stdout(&out);
+    assert_eq!(summary["imported"], 1);
+    assert_eq!(summary["refused_lines"].as_array().unwrap().len(), 2);
 }

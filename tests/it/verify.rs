@@ -55,3 +55,20 @@ fn without_a_terminal_or_password_stdin_it_fails_at_once() {
     env.register("alice", PW);
     assert_error(env.run(&["verify", "alice"], ""), 2, "--password-stdin");
 }
+
+#[test]
+fn help_lists_every_exit_code_verify_gives() {
+    let env = TestEnv::new();
+    let help = stdout(&env.run(&["verify", "--help"], "").success());
+    let (_, codes) = help
+        .split_once("\nExit codes:\n")
+        .expect("an exit-code section");
+    let listed: Vec<&str> = codes
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(listed, ["0", "3", "7"], "{help}");
+    assert!(codes.contains("7  the account is locked"), "{help}");
+    let top = stdout(&env.run(&["--help"], "").success());
+    assert!(top.contains("exit 0, 3 or 7"), "{top}");
+}

@@ -182,7 +182,7 @@ impl AccountRows for PgStore {
         password_hash: &str,
         replacement: Option<NewSessionRow<'_>>,
         event: &Event,
-    ) -> StoreResult<Option<SessionId>> {
+    ) -> StoreResult<(Option<SessionId>, usize)> {
         let now = event.at;
         let mut client = self.client.borrow_mut();
         let mut tx = begin_write(&mut client)?;
@@ -198,14 +198,14 @@ impl AccountRows for PgStore {
         if changed == 0 {
             return Err(StoreError::NoSuchAccount(id));
         }
-        tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id.0])?;
+        let revoked = tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id.0])?;
         let new_id = match replacement {
             Some(row) => Some(rows::insert_session(&mut tx, id, row, now)?),
             None => None,
         };
         insert_event(&mut tx, event)?;
         tx.commit()?;
-        Ok(new_id)
+        Ok((new_id, usize::try_from(revoked).unwrap_or(usize::MAX)))
     }
 
     fn delete_account(&mut self, id: AccountId, event: &Event) -> StoreResult<()> {
@@ -300,6 +300,12 @@ fn admission(tx: &mut impl GenericClient, by: Option<SessionId>) -> StoreResult<
     })
 }
 
+/// How many accounts but `$2` have the role `$1` (admin), and how many
+/// of those are not locked by an admin.
+const OTHER_ADMINS: &str = "SELECT count(*),
+        coalesce(sum(CASE WHEN admin_locked_at IS NULL THEN 1 ELSE 0 END), 0)
+    FROM users WHERE role = $1 AND id != $2";
+
 /// Refuses with [`StoreError::LastAdmin`] if `id` is an admin and no other
 /// admin without an admin lock exists.
 fn ensure_other_admin(tx: &mut impl GenericClient, id: AccountId) -> StoreResult<()> {
@@ -311,15 +317,12 @@ fn ensure_other_admin(tx: &mut impl GenericClient, id: AccountId) -> StoreResult
     match role {
         None => Err(StoreError::NoSuchAccount(id)),
         Some(role) if role == admin => {
-            let others: i64 = tx
-                .query_one(
-                    "SELECT count(*) FROM users
-                     WHERE role = $1 AND id != $2 AND admin_locked_at IS NULL",
-                    &[&admin, &id.0],
-                )?
-                .try_get(0)?;
-            match others {
-                0 => Err(StoreError::LastAdmin),
+            let counts = tx.query_one(OTHER_ADMINS, &[&admin, &id.0])?;
+            let (others, unlocked): (i64, i64) = (counts.try_get(0)?, counts.try_get(1)?);
+            match unlocked {
+                0 => Err(StoreError::LastAdmin {
+                    others_locked: others > 0,
+                }),
                 _ => Ok(()),
             }
         }

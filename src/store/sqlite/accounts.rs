@@ -177,7 +177,7 @@ impl AccountRows for SqliteStore {
         password_hash: &str,
         replacement: Option<NewSessionRow<'_>>,
         event: &Event,
-    ) -> StoreResult<Option<SessionId>> {
+    ) -> StoreResult<(Option<SessionId>, usize)> {
         let now = event.at;
         let tx = self.write()?;
         if replacement.is_some() && is_admin_locked(&tx, id)? {
@@ -192,14 +192,14 @@ impl AccountRows for SqliteStore {
         if changed == 0 {
             return Err(StoreError::NoSuchAccount(id));
         }
-        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        let revoked = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
         let new_id = match replacement {
             Some(row) => Some(rows::insert_session(&tx, id, row, now)?),
             None => None,
         };
         insert_event(&tx, event)?;
         tx.commit()?;
-        Ok(new_id)
+        Ok((new_id, revoked))
     }
 
     fn delete_account(&mut self, id: AccountId, event: &Event) -> StoreResult<()> {
@@ -288,6 +288,12 @@ fn admission(tx: &Connection, by: Option<SessionId>) -> StoreResult<Admission> {
     })
 }
 
+/// How many accounts but `?2` have the role `?1` (admin), and how many
+/// of those are not locked by an admin.
+const OTHER_ADMINS: &str = "SELECT count(*),
+        coalesce(sum(CASE WHEN admin_locked_at IS NULL THEN 1 ELSE 0 END), 0)
+    FROM users WHERE role = ?1 AND id != ?2";
+
 /// Refuses with [`StoreError::LastAdmin`] if `id` is an admin and no other
 /// admin without an admin lock exists; [`StoreError::NoSuchAccount`] if
 /// there is no such account.
@@ -299,14 +305,14 @@ fn ensure_other_admin(tx: &Connection, id: AccountId) -> StoreResult<()> {
     match role {
         None => Err(StoreError::NoSuchAccount(id)),
         Some(role) if role == admin => {
-            let others: i64 = tx.query_row(
-                "SELECT count(*) FROM users
-                 WHERE role = ?1 AND id != ?2 AND admin_locked_at IS NULL",
-                params![admin, id],
-                |r| r.get(0),
-            )?;
-            match others {
-                0 => Err(StoreError::LastAdmin),
+            let (others, unlocked): (i64, i64) =
+                tx.query_row(OTHER_ADMINS, params![admin, id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            match unlocked {
+                0 => Err(StoreError::LastAdmin {
+                    others_locked: others > 0,
+                }),
                 _ => Ok(()),
             }
         }

@@ -117,6 +117,32 @@ fn a_database_path_that_is_a_directory_is_an_unexpected_error_exit_1() {
 }
 
 #[test]
+fn an_os_error_is_said_once() {
+    let env = TestEnv::sqlite();
+    // A file where the database's folder should be.
+    fs::write(env.dir.path().join("plain"), "").unwrap();
+    let db = env.dir.path().join("plain/sub/users.db");
+    let out = env.run(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "register",
+            "alice",
+            "--password-stdin",
+        ],
+        &format!("{PW}\n"),
+    );
+    let err = stderr(&assert_error(out, 1, "not a directory (os error 20)"));
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+    let folder = env.dir.path().join("plain/sub");
+    let tail = format!(
+        "cannot create directory {}: Not a directory (os error 20)\n",
+        folder.display()
+    );
+    assert!(err.ends_with(&tail), "{err}");
+}
+
+#[test]
 fn a_newer_schema_is_exit_10_naming_both_versions() {
     let env = TestEnv::sqlite();
     env.register("alice", PW);
