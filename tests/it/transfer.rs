@@ -423,7 +423,9 @@ fn csv_cells_a_spreadsheet_would_run_are_quoted_and_import_back_exactly() {
         let user = format!("user{i}");
         assert_eq!(target.db().user_text("name", &user), *name, "{user}");
     }
+}
 
+#[test]
 fn htpasswd_files_as_they_come_old_mac_endings_comments_and_blank_lines() {
     let env = admin_env();
     let bcrypt = std::fs::read_to_string(format!("{FIXTURES}/htpasswd-bcrypt")).unwrap();
