@@ -1414,7 +1414,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__list)
-            opts="-h --role --locked --sort --limit --db --config-dir --json --help"
+            opts="-h --role --locked --sort --limit --wide --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1474,7 +1474,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__log)
-            opts="-h --user --limit --db --config-dir --json --help"
+            opts="-h --user --limit --wide --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1656,7 +1656,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__sessions)
-            opts="-h --db --config-dir --json --help revoke help"
+            opts="-h --wide --db --config-dir --json --help revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1742,7 +1742,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__show)
-            opts="-h --db --config-dir --json --help"
+            opts="-h --wide --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -83,6 +83,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand passwd" -l json -d 'Prin
 complete -c authctl -n "__fish_authctl_using_subcommand passwd" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand show" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand show" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand show" -l wide -d 'On a terminal, every column in full even if lines get wider than it'
 complete -c authctl -n "__fish_authctl_using_subcommand show" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand show" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l role -d 'Only accounts with this role' -r -f -a "admin\t'Manages every account'
@@ -94,6 +95,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand list" -l limit -d 'Show 
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l locked -d 'Only accounts locked now (by an admin or by failed logins)'
+complete -c authctl -n "__fish_authctl_using_subcommand list" -l wide -d 'On a terminal, every column in full even if lines get wider than it'
 complete -c authctl -n "__fish_authctl_using_subcommand list" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand update" -l email -d 'New email address ("" clears it)' -r
@@ -117,6 +119,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand log" -l user -d 'Only ev
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l limit -d 'Show at most this many events' -r
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand log" -l wide -d 'On a terminal, every column in full even if lines get wider than it'
 complete -c authctl -n "__fish_authctl_using_subcommand log" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand log" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand role" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
@@ -152,6 +155,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand export" -l json -d 'Prin
 complete -c authctl -n "__fish_authctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand sessions; and not __fish_seen_subcommand_from revoke help" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand sessions; and not __fish_seen_subcommand_from revoke help" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand sessions; and not __fish_seen_subcommand_from revoke help" -l wide -d 'On a terminal, every column in full even if lines get wider than it'
 complete -c authctl -n "__fish_authctl_using_subcommand sessions; and not __fish_seen_subcommand_from revoke help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand sessions; and not __fish_seen_subcommand_from revoke help" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand sessions; and not __fish_seen_subcommand_from revoke help" -a "revoke" -d 'Revoke sessions by id (as `authctl sessions` shows them), or with --all every session of an account'

@@ -159,6 +159,9 @@ pub struct PasswdArgs {
 pub struct ShowArgs {
     /// Account to show [default: the logged-in user]
     pub username: Option<String>,
+    /// On a terminal, every column in full even if lines get wider than it
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Arguments of `list`.
@@ -177,6 +180,9 @@ pub struct ListArgs {
     /// Show at most this many accounts
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// On a terminal, every column in full even if lines get wider than it
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// The orders `list --sort` offers.
@@ -235,6 +241,9 @@ pub struct LogArgs {
     /// Show at most this many events
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// On a terminal, every column in full even if lines get wider than it
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// A role, as typed.
@@ -289,6 +298,9 @@ pub struct SessionsArgs {
     pub command: Option<SessionsCommand>,
     /// Whose sessions to list [default: yours]
     pub username: Option<String>,
+    /// On a terminal, every column in full even if lines get wider than it
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// `sessions` subcommands.

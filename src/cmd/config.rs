@@ -19,10 +19,8 @@ pub fn run(ctx: &mut Context, command: &ConfigCommand) -> Result<()> {
                     .collect::<serde_json::Result<_>>()?;
                 ctx.out.json_value(&object)
             } else {
-                let rows = entries
-                    .iter()
-                    .map(|(k, v)| vec![k.to_string(), v.to_string()]);
-                ctx.out.rows(&["key", "value"], rows)
+                let pairs = entries.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+                ctx.out.key_values(pairs)
             }
         }
         ConfigCommand::Get { key } => {

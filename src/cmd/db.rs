@@ -23,8 +23,8 @@ pub fn run(ctx: &mut Context, command: &DbCommand) -> Result<()> {
                 ("sessions", status.sessions.to_string()),
                 ("audit events", status.events.to_string()),
             ];
-            let rows = rows.into_iter().map(|(k, v)| vec![k.to_string(), v]);
-            ctx.out.rows(&["key", "value"], rows)
+            ctx.out
+                .key_values(rows.into_iter().map(|(k, v)| (k.to_string(), v)))
         }
         DbCommand::Copy { to } => {
             let session = ctx.session()?;

@@ -14,6 +14,7 @@ pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
         limit: args.limit,
     };
     let accounts = &ctx.accounts;
-    ctx.out
-        .accounts(|f| accounts.list_accounts(&session, &filter, |a, live| f((a, live))))
+    ctx.out.accounts(args.wide, |f| {
+        accounts.list_accounts(&session, &filter, |a, live| f((a, live)))
+    })
 }

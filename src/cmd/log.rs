@@ -9,6 +9,7 @@ pub fn run(ctx: &mut Context, args: &LogArgs) -> Result<()> {
     let session = ctx.session()?;
     let user = args.user.as_deref().map(Username::parse).transpose()?;
     let accounts = &ctx.accounts;
-    ctx.out
-        .events(|f| accounts.audit_log(&session, user.as_ref(), args.limit, f))
+    ctx.out.events(args.wide, |f| {
+        accounts.audit_log(&session, user.as_ref(), args.limit, f)
+    })
 }

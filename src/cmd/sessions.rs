@@ -12,12 +12,12 @@ use serde_json::json;
 pub fn run(ctx: &mut Context, args: &SessionsArgs) -> Result<()> {
     let session = ctx.session()?;
     match &args.command {
-        None => list(ctx, &session, args.username.as_deref()),
+        None => list(ctx, &session, args.username.as_deref(), args.wide),
         Some(SessionsCommand::Revoke(revoke)) => self::revoke(ctx, &session, revoke),
     }
 }
 
-fn list(ctx: &mut Context, session: &Session, named: Option<&str>) -> Result<()> {
+fn list(ctx: &mut Context, session: &Session, named: Option<&str>, wide: bool) -> Result<()> {
     let username = target(named, session)?;
     let rows = ctx.accounts.sessions_of(session, &username)?;
     if ctx.out.is_json() {
@@ -36,19 +36,7 @@ fn list(ctx: &mut Context, session: &Session, named: Option<&str>) -> Result<()>
             .collect();
         return ctx.out.json_value(&list);
     }
-    let header = ["id", "created", "expires", "last used", "current"];
-    ctx.out.rows(
-        &header,
-        rows.iter().map(|s| {
-            vec![
-                s.id.to_string(),
-                rfc3339(s.created_at),
-                rfc3339(s.expires_at),
-                rfc3339(s.last_used_at),
-                if s.id == session.id() { "*" } else { "" }.to_string(),
-            ]
-        }),
-    )
+    ctx.out.sessions(&rows, session.id(), wide)
 }
 
 fn revoke(ctx: &mut Context, session: &Session, args: &RevokeArgs) -> Result<()> {

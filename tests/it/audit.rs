@@ -227,3 +227,59 @@ fn a_failed_check_by_a_logged_in_user_names_them_and_one_without_a_session_names
         ]
     );
 }
+
+#[test]
+fn on_a_terminal_the_log_fits_one_line_per_event() {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    let user = "bartholomew.featherstonehaugh1";
+    let args = [
+        "register",
+        user,
+        "--name",
+        "Bartholomew Featherstone-Haugh",
+        "--email",
+        "b.featherstonehaugh@research.example.com",
+        "--password-stdin",
+    ];
+    env.run(&args, &format!("{PW}\n")).success();
+    env.login("root", PW);
+    // A name no account can have, typed at a login: logged as typed.
+    let typed = "someone.typing.a.name.longer.than.any.username";
+    env.login_attempt(typed, PW).code(3);
+    env.login("root", PW);
+    let reason = "left the company in March, awaiting sign-off from HR";
+    env.run(&["lock", user, "--reason", reason], "").success();
+    let count = json_stdout(&env.run(&["--json", "log"], "").success())
+        .as_array()
+        .unwrap()
+        .len();
+    for cols in [60, 80] {
+        let screen = Screen::run(&env, cols, &["log"], true);
+        screen.assert_fits(2, count);
+        assert_eq!(screen.headers()[..3], ["at", "event", "outcome"]);
+        for line in &screen.lines[2..] {
+            assert!(is_utc_minutes(&cells(line)[0]), "{line}");
+        }
+        if cols == 80 {
+            // The target: a username whole, anything longer cut to the
+            // room left, but never below a username's 32 characters.
+            assert_eq!(screen.headers()[3], "target");
+            let targets: Vec<String> = screen.lines[2..]
+                .iter()
+                .map(|l| cells(l)[3].clone())
+                .collect();
+            assert!(targets.iter().any(|t| t == user), "{}", screen.text());
+            let cut = targets.iter().find(|t| t.ends_with('…')).unwrap();
+            let kept = cut.trim_end_matches('…');
+            assert!(typed.starts_with(kept) && kept.len() >= 31, "{cut}");
+        }
+    }
+    let wide = Screen::run(&env, 60, &["log", "--wide"], true);
+    assert_eq!(wide.headers().len(), 8);
+    assert_eq!(wide.lines.len(), 2 + count);
+    assert!(wide.text().contains(reason) && wide.text().contains(typed));
+    let piped = stdout(&env.run(&["log"], "").success());
+    assert_eq!(piped.lines().count(), 1 + count);
+    assert!(piped.contains(reason) && piped.contains(typed), "{piped}");
+}

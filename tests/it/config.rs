@@ -289,3 +289,14 @@ fn an_unusable_stored_setting_is_exit_10_naming_it() {
         .execute("INSERT INTO settings (key, value) VALUES ('lockout.threshold', '0')");
     assert_error(env.run(&["whoami"], ""), 10, "lockout.threshold");
 }
+
+#[test]
+fn on_a_terminal_config_list_fits_one_line_per_setting() {
+    let env = admin_env();
+    for cols in [60, 80] {
+        let screen = Screen::run(&env, cols, &["config", "list"], true);
+        screen.assert_fits(2, 9);
+        assert_eq!(screen.headers(), ["key", "value"]);
+        assert_eq!(screen.row("lockout.duration")[1].1, "15m");
+    }
+}

@@ -105,48 +105,222 @@ fn list_filters_sorts_and_limits() {
     assert_eq!(v[0]["failed_logins"], 0);
 }
 
-#[test]
-fn on_a_terminal_the_table_fits_its_width_one_row_per_account() {
-    let env = four_accounts();
-    env.run(
-        &[
-            "update",
-            "bob",
-            "--name",
-            "Robert Bartholomew Longname-Smythe the Third",
-            "--email",
-            "robert.bartholomew.longname@example.com",
-        ],
-        "",
-    )
-    .success();
-    let mut p = env.pty_sized(60, &["list"]);
-    let raw = p.exp_eof().expect("output until exit");
-    // rexpect hands back one char per byte; the table's borders are UTF-8.
-    let bytes: Vec<u8> = raw.chars().map(|c| c as u32 as u8).collect();
-    let out = String::from_utf8(bytes).expect("UTF-8 output");
-    let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert!(lines.len() > 4, "{out}");
-    for line in &lines {
-        let width = without_escapes(line).trim_end().chars().count();
-        assert!(width <= 60, "wider than 60: {line:?}\n{out}");
+/// The accounts of [`realistic_accounts`]: username, 30-character name,
+/// 40-character email.
+const PEOPLE: [(&str, &str, &str); 4] = [
+    (
+        "alexandra.konstantinidou",
+        "Alexandra Maria Konstantinidou",
+        "alexandra.konstantinidou@uni.example.org",
+    ),
+    (
+        "bartholomew.featherstonehaugh1",
+        "Bartholomew Featherstone-Haugh",
+        "b.featherstonehaugh@research.example.com",
+    ),
+    (
+        "chen.wei",
+        "Chen Wei, Research Office Lead",
+        "chen.wei.research-office@lab.example.org",
+    ),
+    (
+        "dave",
+        "Dave Oluwaseun Adeyemi-Johnson",
+        "dave.adeyemi-johnson@departments.example",
+    ),
+];
+
+const REASON: &str = "on leave until September";
+
+/// root (admin, logged in) and [`PEOPLE`]: chen.wei with 2 failed
+/// logins, dave locked with a long [`REASON`].
+fn realistic_accounts() -> TestEnv {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    for (user, name, email) in PEOPLE {
+        assert_eq!((name.len(), email.len()), (30, 40));
+        env.run(
+            &[
+                "register",
+                user,
+                "--name",
+                name,
+                "--email",
+                email,
+                "--password-stdin",
+            ],
+            &format!("{PW}\n"),
+        )
+        .success();
     }
-    // Every account still has its row (long cells wrap within it).
-    for user in ["bob", "carol", "dave", "root"] {
-        assert!(out.contains(user), "{user} missing:\n{out}");
+    env.login("root", PW);
+    for _ in 0..2 {
+        env.run(
+            &["verify", "chen.wei", "--password-stdin"],
+            &format!("{PW2}\n"),
+        )
+        .code(3);
     }
+    env.run(&["lock", "dave", "--reason", REASON], "").success();
+    env
 }
 
-/// `line` without its SGR escapes (`ESC [ ... m`), which take no width.
-fn without_escapes(line: &str) -> String {
-    let mut out = String::new();
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            chars.by_ref().find(|&c| c == 'm');
-        } else {
-            out.push(c);
+/// The columns of `list` from first to last kept on a narrow terminal.
+const PRIORITY: [&str; 9] = [
+    "username",
+    "role",
+    "status",
+    "2fa",
+    "failed",
+    "last login",
+    "email",
+    "name",
+    "created",
+];
+
+#[test]
+fn on_a_terminal_the_list_fits_its_width_one_line_per_account() {
+    let env = realistic_accounts();
+    let mut shown_before = 0;
+    for cols in [60, 80, 120, 200] {
+        let screen = Screen::run(&env, cols, &["list"], true);
+        // A header and its rule, then one line per account.
+        screen.assert_fits(2, 5);
+        // The columns shown are the first few by priority, never a later
+        // one without an earlier; more of them as the terminal widens.
+        let headers = screen.headers();
+        let k = headers.len();
+        let mut expected = PRIORITY[..k].to_vec();
+        expected.sort();
+        let mut got = headers.clone();
+        got.sort();
+        assert_eq!(got, expected, "{cols} columns:\n{}", screen.text());
+        assert!(k >= shown_before.max(4), "{cols} columns: {headers:?}");
+        shown_before = k;
+        // Usernames are never cut: each row starts with one, whole.
+        for (user, name, email) in PEOPLE {
+            let row = screen.row(user);
+            let cell = |h: &str| row.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone());
+            // Free text is whole or cut with `…`, never split.
+            for (header, full) in [("name", name), ("email", email)] {
+                if let Some(value) = cell(header) {
+                    let kept = value.strip_suffix('…').unwrap_or(&value);
+                    assert!(full.starts_with(kept), "{cols}: {value:?} of {full:?}");
+                    assert!(value == full || value.ends_with('…'), "{value:?}");
+                }
+            }
+            if let Some(failed) = cell("failed") {
+                assert_eq!(failed, if user == "chen.wei" { "2" } else { "0" });
+            }
+        }
+        let dave = screen.row("dave");
+        let status = dave.iter().find(|(h, _)| h == "status").unwrap();
+        assert!(status.1.starts_with("locked: "), "{cols}: {dave:?}");
+        if cols == 60 {
+            assert!(status.1.ends_with('…'), "cut to fit: {dave:?}");
         }
     }
-    out
+    // At 200 columns everything is there in full, times to the minute.
+    let screen = Screen::run(&env, 200, &["list"], true);
+    assert_eq!(screen.headers().len(), 9);
+    let text = screen.text();
+    for (_, name, email) in PEOPLE {
+        assert!(text.contains(name) && text.contains(email), "{text}");
+    }
+    assert!(text.contains(&format!("locked: {REASON}")), "{text}");
+    assert!(!text.contains('…'), "{text}");
+    let created = &screen.row("root")[6];
+    assert_eq!(created.0, "created");
+    assert!(is_utc_minutes(&created.1), "{created:?}");
+}
+
+#[test]
+fn wide_shows_every_column_in_full_and_colour_follows_no_color() {
+    let env = realistic_accounts();
+    let screen = Screen::run(&env, 60, &["list", "--wide"], true);
+    assert_eq!(screen.lines.len(), 2 + 5, "{}", screen.text());
+    assert_eq!(screen.headers().len(), 9, "{}", screen.text());
+    let text = screen.text();
+    assert!(text.contains(&format!("locked: {REASON}")), "{text}");
+    for (_, name, email) in PEOPLE {
+        assert!(text.contains(name) && text.contains(email), "{text}");
+    }
+    assert!(screen.lines.iter().any(|l| l.chars().count() > 60));
+    assert!(!text.contains('\u{1b}'), "escapes despite NO_COLOR: {text}");
+
+    // Without NO_COLOR: a bold header, a red admin lock, green for active,
+    // yellow failed logins; the widths are the same.
+    let coloured = Screen::run(&env, 80, &["list"], false);
+    coloured.assert_fits(2, 5);
+    let row = |user: &str| {
+        coloured
+            .lines
+            .iter()
+            .find(|l| l.starts_with(user))
+            .unwrap()
+            .clone()
+    };
+    assert!(
+        coloured.lines[0].contains("\u{1b}[1musername"),
+        "{:?}",
+        coloured.lines[0]
+    );
+    assert!(
+        row("dave").contains("\u{1b}[38;5;1mlocked"),
+        "{:?}",
+        row("dave")
+    );
+    assert!(
+        row("root").contains("\u{1b}[38;5;2mactive"),
+        "{:?}",
+        row("root")
+    );
+    assert!(
+        row("chen.wei").contains("\u{1b}[38;5;3m2"),
+        "{:?}",
+        row("chen.wei")
+    );
+    let plain = Screen::run(&env, 80, &["list"], true);
+    let stripped: Vec<String> = coloured
+        .lines
+        .iter()
+        .map(String::as_str)
+        .map(without_escapes)
+        .collect();
+    assert_eq!(stripped, plain.lines);
+}
+
+#[test]
+fn piped_the_list_keeps_every_column_and_every_full_value() {
+    let env = realistic_accounts();
+    let out = stdout(&env.run(&["list"], "").success());
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1 + 5, "a header, no rule: {out}");
+    assert_eq!(
+        cells(lines[0]),
+        [
+            "username",
+            "name",
+            "email",
+            "role",
+            "status",
+            "2fa",
+            "created",
+            "last login",
+            "failed"
+        ]
+    );
+    for (user, name, email) in PEOPLE {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(&format!(" {user} ")))
+            .unwrap();
+        assert!(line.contains(name) && line.contains(email), "{out}");
+    }
+    assert!(out.contains(&format!("locked: {REASON}")), "{out}");
+    assert!(!out.contains('…') && !out.contains('\u{1b}'), "{out}");
+    // Exact times, as scripts have always read them.
+    let chen = cells(lines.iter().find(|l| l.starts_with(" chen.wei ")).unwrap());
+    assert!(chen[6].ends_with('Z') && chen[6].len() == 20, "{chen:?}");
+    assert_eq!(chen[8], "2", "{chen:?}");
 }

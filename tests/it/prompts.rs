@@ -194,15 +194,15 @@ fn delete_asks_to_type_the_username() {
 }
 
 #[test]
-fn tables_on_a_terminal_have_borders_and_bold_headers_unless_no_color() {
+fn tables_on_a_terminal_have_a_header_rule_and_bold_headers_unless_no_color() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.login("alice", PW);
     const BOLD: &str = "\u{1b}[1m";
     let (out, code) = finish(env.pty(&["list"]));
     assert_eq!(code, 0);
-    // rexpect reads bytes as Latin-1, so look for the border's first UTF-8 byte.
-    assert!(out.contains('\u{e2}'), "no border: {out}");
+    // rexpect reads bytes as Latin-1, so look for the rule's first UTF-8 byte.
+    assert!(out.contains('\u{e2}'), "no rule under the header: {out}");
     assert!(out.contains(BOLD), "no bold header: {out}");
     assert!(out.contains("alice"));
     let mut cmd = env.std_command(&["list"]);

@@ -140,3 +140,40 @@ fn revoking_by_id_is_all_or_nothing_and_only_your_own() {
         .success();
     assert!(!env.session_path().exists());
 }
+
+#[test]
+fn on_a_terminal_sessions_fit_one_line_each() {
+    let env = TestEnv::new();
+    let user = "bartholomew.featherstonehaugh1";
+    env.register(user, PW);
+    env.login(user, PW);
+    env.login_on_device("laptop", user, PW);
+    env.login_on_device("phone", user, PW);
+    let all = ["id", "created", "expires", "last used", "current"];
+    // At 60 columns the session's age goes first; at 80 all fit.
+    for (cols, shown) in [(60, &all[..]), (80, &all[..])] {
+        let screen = Screen::run(&env, cols, &["sessions"], true);
+        screen.assert_fits(2, 3);
+        let expected: Vec<&str> = match cols {
+            60 => shown.iter().copied().filter(|h| *h != "created").collect(),
+            _ => shown.to_vec(),
+        };
+        assert_eq!(screen.headers(), expected, "{}", screen.text());
+        let current = screen.lines[2..].iter().filter(|l| l.ends_with('*'));
+        assert_eq!(current.count(), 1, "{}", screen.text());
+        for line in &screen.lines[2..] {
+            assert!(is_utc_minutes(&cells(line)[1]), "{line}");
+        }
+    }
+    let wide = Screen::run(&env, 60, &["sessions", "--wide"], true);
+    assert_eq!(wide.headers(), all);
+    assert_eq!(wide.lines.len(), 2 + 3);
+    // Piped: every column, exact times.
+    let table = stdout(&env.run(&["sessions"], "").success());
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(cells(lines[0]), all);
+    for line in &lines[1..] {
+        let row = cells(line);
+        assert!(row[1..4].iter().all(|t| t.ends_with('Z')), "{table}");
+    }
+}

@@ -203,3 +203,50 @@ fn the_last_admin_cannot_be_deleted() {
     );
     env.run(&["whoami"], "").success().stdout("root\n");
 }
+
+#[test]
+fn on_a_terminal_show_fits_one_line_per_field() {
+    let env = TestEnv::new();
+    env.register("root", PW);
+    let (user, name, email) = (
+        "bartholomew.featherstonehaugh1",
+        "Bartholomew Featherstone-Haugh",
+        "b.featherstonehaugh@research.example.com",
+    );
+    let args = ["register", user, "--name", name, "--email", email];
+    env.run(
+        &[&args[..], &["--password-stdin"]].concat(),
+        &format!("{PW}\n"),
+    )
+    .success();
+    env.login("root", PW);
+    let reason = "left the company in March, awaiting sign-off from HR";
+    env.run(&["lock", user, "--reason", reason], "").success();
+    let status = format!("locked: {reason}");
+    let value = |screen: &Screen, key: &str| {
+        let line = screen
+            .lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{key}  ")));
+        cells(line.unwrap_or_else(|| panic!("no {key}:\n{}", screen.text())))[1].clone()
+    };
+    for cols in [60, 80] {
+        let screen = Screen::run(&env, cols, &["show", user], true);
+        // No header: a line per field.
+        screen.assert_fits(0, 11);
+        assert_eq!(value(&screen, "username"), user);
+        assert_eq!(value(&screen, "name"), name);
+        assert_eq!(value(&screen, "email"), email);
+        assert!(is_utc_minutes(&value(&screen, "created")));
+        // The reason is cut where it does not fit, never wrapped.
+        let shown = value(&screen, "status");
+        match cols {
+            60 => assert!(shown.ends_with('…') && status.starts_with(&shown[..shown.len() - 3])),
+            _ => assert_eq!(shown, status),
+        }
+    }
+    let wide = Screen::run(&env, 60, &["show", user, "--wide"], true);
+    assert_eq!(value(&wide, "status"), status);
+    let piped = stdout(&env.run(&["show", user], "").success());
+    assert!(piped.contains(&status), "{piped}");
+}

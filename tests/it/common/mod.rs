@@ -11,8 +11,10 @@ use tempfile::TempDir;
 pub mod db;
 #[path = "../../support/pg_cluster.rs"]
 pub mod pg_cluster;
+pub mod screen;
 pub mod timing;
 pub use db::TestDb;
+pub use screen::{Screen, cells, is_utc_minutes, without_escapes};
 pub use timing::unix_now;
 
 /// A password that passes the policy.
@@ -199,11 +201,22 @@ impl TestEnv {
     /// pseudo-terminal `cols` wide with TERM set, as a person's terminal
     /// would be (a bare pty is 0 columns wide and has no TERM).
     pub fn pty_sized(&self, cols: u16, args: &[&str]) -> rexpect::session::PtySession {
+        self.pty_sized_with(cols, args, &[])
+    }
+
+    /// [`Self::pty_sized`] with more environment variables (`NO_COLOR`).
+    pub fn pty_sized_with(
+        &self,
+        cols: u16,
+        args: &[&str],
+        vars: &[(&str, &str)],
+    ) -> rexpect::session::PtySession {
         let mut sh = std::process::Command::new("sh");
         sh.env_clear().env("TERM", "xterm");
         for (k, v) in self.env_pairs() {
             sh.env(k, v);
         }
+        sh.envs(vars.iter().copied());
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         let script = format!("stty cols {cols} rows 40; exec {BIN} {}", quoted.join(" "));
         sh.args(["-c", &script]).current_dir(self.dir.path());

@@ -1,14 +1,18 @@
 //! The one printer: data to stdout (tables or JSON), messages to stderr.
 //! Every user-supplied value passes through [`sanitize`] before it reaches a
-//! terminal, and tables lose their borders and styling when piped.
+//! terminal. Tables fit the terminal (see [`table`]) and are plain
+//! aligned columns, every value in full, when piped.
+
+mod columns;
+mod table;
 
 use anyhow::Result;
-use authctl::EventRecord;
-use authctl::time::{Timestamp, now, rfc3339};
-use authctl::{Account, AccountStatus};
-use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
+use authctl::time::{now, rfc3339};
+use authctl::{Account, AccountStatus, EventRecord, SessionId, SessionInfo};
+use columns::Dates;
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
+use table::{Cell, Column, Target};
 
 /// Every user-supplied string is escaped with this before it is printed.
 pub use authctl::escape_for_terminal as sanitize;
@@ -182,83 +186,69 @@ impl Printer {
         }
     }
 
-    /// One account: a two-column table, or a JSON object.
-    pub fn account(&self, account: &Account, active_sessions: i64) -> Result<()> {
+    /// One account: a table of fields (no header), or a JSON object.
+    pub fn account(&self, account: &Account, active_sessions: i64, wide: bool) -> Result<()> {
         if self.json {
             return self.json_value(&AccountJson::new(account, Some(active_sessions)));
         }
-        let mut table = self.table();
-        let field = |t: &mut Table, k: &str, v: String| {
-            t.add_row(vec![self.header_cell(k), Cell::new(sanitize(&v))]);
-        };
-        field(&mut table, "username", account.username.to_string());
-        field(&mut table, "name", or_dash(account.name.as_deref()));
-        field(&mut table, "email", or_dash(account.email.as_deref()));
-        field(&mut table, "role", account.role.as_str().to_string());
-        field(&mut table, "created", rfc3339(account.created_at));
-        field(
-            &mut table,
-            "last login",
-            time_or_dash(account.last_login_at),
-        );
-        field(
-            &mut table,
-            "password changed",
-            rfc3339(account.password_changed_at),
-        );
-        field(&mut table, "status", status_text(account));
-        field(
-            &mut table,
-            "failed logins",
-            account.failed_logins.to_string(),
-        );
-        field(&mut table, "two-factor", on_off(account.two_factor));
-        field(&mut table, "active sessions", active_sessions.to_string());
-        self.table_out(&table)
+        let rows = columns::account_fields(account, active_sessions, self.dates());
+        self.table(columns::KEY_VALUE, false, &rows, wide)
     }
 
     /// Many accounts: a table, or a JSON array.
     pub fn accounts(
         &self,
+        wide: bool,
         for_each: impl FnOnce(&mut Visit<'_, (Account, i64)>) -> authctl::Result<()>,
     ) -> Result<()> {
-        let header = [
-            "username",
-            "name",
-            "email",
-            "role",
-            "status",
-            "2fa",
-            "created",
-            "last login",
-        ];
         let json = |w: &mut dyn Write, (a, live): &(Account, i64)| {
             crate::json::write_compact(w, &AccountJson::new(a, Some(*live)))
         };
-        self.records(&header, json, account_row, for_each)
+        let dates = self.dates();
+        let row = |(a, _): &(Account, i64)| columns::account_row(a, dates);
+        self.records(columns::ACCOUNTS, wide, json, row, for_each)
     }
 
     /// Audit events: a table, or a JSON array.
     pub fn events(
         &self,
+        wide: bool,
         for_each: impl FnOnce(&mut Visit<'_, EventRecord>) -> authctl::Result<()>,
     ) -> Result<()> {
-        let header = [
-            "at", "event", "outcome", "actor", "target", "os user", "host", "detail",
-        ];
         let json =
             |w: &mut dyn Write, e: &EventRecord| crate::json::write_compact(w, &EventJson::new(e));
-        self.records(&header, json, event_row, for_each)
+        let dates = self.dates();
+        let row = |e: &EventRecord| columns::event_row(e, dates);
+        self.records(columns::EVENTS, wide, json, row, for_each)
+    }
+
+    /// An account's sessions as a table; `current` is the caller's own.
+    pub fn sessions(&self, sessions: &[SessionInfo], current: SessionId, wide: bool) -> Result<()> {
+        let dates = self.dates();
+        let rows: Vec<_> = sessions
+            .iter()
+            .map(|s| columns::session_row(s, s.id == current, dates))
+            .collect();
+        self.table(columns::SESSIONS, true, &rows, wide)
+    }
+
+    /// Names and their values as a table under a `key`, `value` header.
+    pub fn key_values(&self, pairs: impl IntoIterator<Item = (String, String)>) -> Result<()> {
+        let rows: Vec<Vec<Cell>> = pairs
+            .into_iter()
+            .map(|(k, v)| vec![k.into(), v.into()])
+            .collect();
+        self.table(columns::KEY_VALUE, true, &rows, false)
     }
 
     /// Rows from a visitor: as a JSON array written as each arrives (never
-    /// all held in memory), or as a table with `header`. Every cell passes
-    /// through [`sanitize`].
+    /// all held in memory), or as a table of `columns`.
     fn records<R>(
         &self,
-        header: &[&str],
+        columns: &[Column],
+        wide: bool,
         write_json: impl Fn(&mut dyn Write, &R) -> serde_json::Result<()>,
-        to_row: impl Fn(&R) -> Vec<String>,
+        to_row: impl Fn(&R) -> Vec<Cell>,
         for_each: impl FnOnce(&mut Visit<'_, R>) -> authctl::Result<()>,
     ) -> Result<()> {
         if self.json {
@@ -278,66 +268,55 @@ impl Printer {
             out.flush()?;
             return Ok(());
         }
-        let mut table = self.table_with_header(header);
+        // A table is laid out from all its rows, so they are gathered first.
+        let mut rows = Vec::new();
         for_each(&mut |record| {
-            add_sanitized_row(&mut table, &to_row(&record));
+            rows.push(to_row(&record));
             Ok(())
         })?;
-        self.table_out(&table)
+        self.table(columns, true, &rows, wide)
     }
 
-    /// A table of text rows under `header` (always a table: the caller
-    /// handles `--json`).
-    pub fn rows(&self, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
-        let mut table = self.table_with_header(header);
-        for row in rows {
-            add_sanitized_row(&mut table, &row);
-        }
-        self.table_out(&table)
-    }
-
-    fn table_with_header(&self, header: &[&str]) -> Table {
-        let mut table = self.table();
-        table.set_header(
-            header
-                .iter()
-                .map(|h| self.header_cell(h))
-                .collect::<Vec<_>>(),
-        );
-        table
-    }
-
-    /// Writes a table whose cells were sanitized as they were added.
-    fn table_out(&self, table: &Table) -> Result<()> {
-        writeln!(io::stdout().lock(), "{}", table.trim_fmt())?;
+    /// Writes a table: fitted to the terminal (all of it with `wide`), or
+    /// in full when stdout is not a terminal. Every cell is escaped.
+    fn table(
+        &self,
+        columns: &[Column],
+        header: bool,
+        rows: &[Vec<Cell>],
+        wide: bool,
+    ) -> Result<()> {
+        let target = match self.stdout_is_terminal {
+            false => Target::Pipe,
+            true => Target::Terminal {
+                width: if wide { None } else { terminal_width() },
+                styled: self.styled,
+            },
+        };
+        let text = table::render(columns, header, rows, target);
+        writeln!(io::stdout().lock(), "{text}")?;
         Ok(())
     }
 
-    fn table(&self) -> Table {
-        let mut table = Table::new();
-        if self.stdout_is_terminal {
-            table.load_style(presets::UTF8_FULL_CONDENSED);
-            // Fit the terminal's width, wrapping long cells within their
-            // row; a terminal that reports no width (0) is left unconstrained.
-            if table.width().is_some_and(|w| w > 0) {
-                table.set_content_arrangement(ContentArrangement::Dynamic);
-            }
-        } else {
-            // Plain aligned columns: no border characters to trip up a script.
-            table.load_style(presets::NOTHING);
-            table.force_no_tty();
+    /// How tables write times: to the minute on a terminal, exactly when
+    /// piped (as scripts have always read them).
+    fn dates(&self) -> Dates {
+        match self.stdout_is_terminal {
+            true => Dates::Minutes,
+            false => Dates::Exact,
         }
-        table
     }
+}
 
-    fn header_cell(&self, text: &str) -> Cell {
-        let cell = Cell::new(text);
-        if self.styled {
-            cell.add_attribute(Attribute::Bold)
-        } else {
-            cell
-        }
-    }
+/// The terminal's width in columns; `None` when it reports none (a bare
+/// pseudo-terminal says 0), and the table is then drawn in full.
+fn terminal_width() -> Option<usize> {
+    // comfy-table asks the terminal (TIOCGWINSZ on /dev/tty, else stdout,
+    // else `tput cols`).
+    comfy_table::Table::new()
+        .width()
+        .map(usize::from)
+        .filter(|&w| w > 0)
 }
 
 /// A QR code as text, two rows of modules per line (`▀`, `▄`, `█`, space),
@@ -370,80 +349,8 @@ pub fn qr_lines(data: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-fn add_sanitized_row(table: &mut Table, cells: &[String]) {
-    table.add_row(
-        cells
-            .iter()
-            .map(|c| sanitize(c).into_owned())
-            .collect::<Vec<_>>(),
-    );
-}
-
 /// A visitor over records, as the library's `for_each_*` methods take it.
 pub type Visit<'a, R> = dyn FnMut(R) -> authctl::Result<()> + 'a;
-
-fn account_row((a, _): &(Account, i64)) -> Vec<String> {
-    vec![
-        a.username.to_string(),
-        or_dash(a.name.as_deref()),
-        or_dash(a.email.as_deref()),
-        a.role.as_str().to_string(),
-        with_failures(status_text(a), a.failed_logins),
-        on_off(a.two_factor),
-        rfc3339(a.created_at),
-        time_or_dash(a.last_login_at),
-    ]
-}
-
-fn event_row(e: &EventRecord) -> Vec<String> {
-    vec![
-        rfc3339(e.at),
-        e.event.clone(),
-        e.outcome.clone(),
-        or_dash(e.actor.as_deref()),
-        or_dash(e.target.as_deref()),
-        e.os_user.clone(),
-        or_dash(e.host.as_deref()),
-        or_dash(e.detail.as_deref()),
-    ]
-}
-
-/// `active`, `locked`, `locked: REASON` or `locked until TIME`.
-fn status_text(account: &Account) -> String {
-    match account.status(now()) {
-        AccountStatus::Active => "active".to_string(),
-        AccountStatus::Locked => match account
-            .admin_lock
-            .as_ref()
-            .and_then(|l| l.reason.as_deref())
-        {
-            Some(reason) => format!("locked: {reason}"),
-            None => "locked".to_string(),
-        },
-        AccountStatus::LockedUntil(until) => format!("locked until {}", rfc3339(until)),
-    }
-}
-
-/// A list's status cell: the status, and failed logins since the last
-/// success when there are any (`active (2 failed)`).
-fn with_failures(status: String, failed: u32) -> String {
-    match failed {
-        0 => status,
-        n => format!("{status} ({n} failed)"),
-    }
-}
-
-fn on_off(on: bool) -> String {
-    if on { "on" } else { "off" }.to_string()
-}
-
-fn or_dash(value: Option<&str>) -> String {
-    value.unwrap_or("-").to_string()
-}
-
-fn time_or_dash(ts: Option<Timestamp>) -> String {
-    ts.map(rfc3339).unwrap_or_else(|| "-".to_string())
-}
 
 #[cfg(test)]
 mod tests {
