@@ -367,10 +367,17 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, value_name = "FORMAT", default_value = "jsonl")]
     pub format: ExportFormat,
-    /// Include password hashes, so that `import` recreates the accounts
-    /// with the same passwords (keep the output secret)
+    /// Include password hashes and two-factor secrets, so that `import`
+    /// recreates the accounts as they were (keep the output secret)
     #[arg(long)]
     pub with_hashes: bool,
+    /// Write to FILE (created 0600, as it may hold secrets) instead of
+    /// standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// Formats `export` writes.

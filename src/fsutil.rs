@@ -4,7 +4,7 @@ use authctl::{Error, Result};
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Creates a directory and any missing parents with mode 0700. Existing
 /// directories are left as they are.
@@ -63,6 +63,84 @@ fn write_new(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
     file.set_permissions(fs::Permissions::from_mode(mode))?;
     file.write_all(contents)?;
     file.sync_all()
+}
+
+/// A new private file written in full before it appears: made as a 0600
+/// temporary file beside its path, moved into place by
+/// [`PrivateFile::commit`], and removed if dropped before that. So a failed
+/// export leaves no partial file, and a reader never sees one.
+pub struct PrivateFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: File,
+    replace: bool,
+    committed: bool,
+}
+
+impl PrivateFile {
+    /// Starts the file at `path`; an existing one is refused (exit 2)
+    /// unless `replace`.
+    pub fn create(path: &Path, replace: bool) -> anyhow::Result<PrivateFile> {
+        if !replace && fs::symlink_metadata(path).is_ok() {
+            return Err(crate::exit::UsageError(format!(
+                "{} exists; pass --force to replace it",
+                path.display()
+            ))
+            .into());
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = parent_dir(path).join(format!(".{name}.tmp.{}", std::process::id()));
+        let _ = fs::remove_file(&tmp);
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+        Ok(PrivateFile {
+            path: path.to_path_buf(),
+            tmp,
+            file,
+            replace,
+            committed: false,
+        })
+    }
+
+    /// Where to write the contents.
+    pub fn writer(&self) -> Result<File> {
+        self.file
+            .try_clone()
+            .map_err(|e| Error::io(format!("cannot write {}", self.path.display()), e))
+    }
+
+    /// Syncs the contents and moves the file into place: over an existing
+    /// file only if replacing, else failing if one appeared meanwhile.
+    pub fn commit(mut self) -> Result<()> {
+        let shown = self.path.display().to_string();
+        self.file
+            .sync_all()
+            .and_then(|()| match self.replace {
+                true => fs::rename(&self.tmp, &self.path),
+                // A hard link fails if the name is taken, where a rename
+                // would replace it.
+                false => fs::hard_link(&self.tmp, &self.path),
+            })
+            .map_err(|e| Error::io(format!("cannot write {shown}"), e))?;
+        self.committed = true;
+        let _ = fs::remove_file(&self.tmp);
+        Ok(())
+    }
+}
+
+impl Drop for PrivateFile {
+    fn drop(&mut self) {
+        if !self.committed || !self.replace {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 #[cfg(test)]

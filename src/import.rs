@@ -4,6 +4,7 @@
 
 use crate::model::{DisplayName, Email, Role, Username};
 use crate::password::{Password, check_importable_hash};
+use crate::totp::TwoFactorBackup;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -45,6 +46,8 @@ pub struct ImportRecord {
     pub role: Role,
     /// Password or hash.
     pub secret: ImportSecret,
+    /// Two-factor login from a backup (JSON Lines only).
+    pub two_factor: Option<TwoFactorBackup>,
 }
 
 /// A line that cannot be imported, and why.
@@ -167,6 +170,47 @@ struct JsonAccount {
     role: Option<String>,
     password: Option<String>,
     password_hash: Option<String>,
+    /// Two-factor login, as `export --with-hashes` writes it.
+    totp_secret: Option<String>,
+    totp_last_step: Option<i64>,
+    recovery_code_sha256: Option<Vec<String>>,
+}
+
+impl JsonAccount {
+    /// The two-factor backup the object carries, checked; messages name
+    /// the field, never its value.
+    fn two_factor(&mut self) -> Result<Option<TwoFactorBackup>, String> {
+        let Some(secret) = self.totp_secret.take().map(zeroize::Zeroizing::new) else {
+            if self.totp_last_step.is_some() || self.recovery_code_sha256.is_some() {
+                return Err("totp_last_step and recovery_code_sha256 need a totp_secret".into());
+            }
+            return Ok(None);
+        };
+        crate::totp::TotpSecret::from_base32(&secret)
+            .map_err(|_| "invalid totp_secret: not a base32 TOTP secret".to_string())?;
+        let digests = self.recovery_code_sha256.take().unwrap_or_default();
+        let recovery_code_digests = digests
+            .iter()
+            .map(|hex| from_hex_sha256(hex))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("invalid recovery_code_sha256: each must be 64 hex digits")?;
+        Ok(Some(TwoFactorBackup {
+            secret,
+            last_step: self.totp_last_step,
+            recovery_code_digests,
+        }))
+    }
+}
+
+/// 32 bytes from 64 hex digits, or `None`.
+fn from_hex_sha256(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+        .collect()
 }
 
 fn parse_jsonl(text: &str, add: &mut Add<'_>) {
@@ -188,7 +232,13 @@ fn parse_jsonl(text: &str, add: &mut Add<'_>) {
                     },
                 );
                 a.password.zeroize();
-                r
+                match (r, a.two_factor()) {
+                    (Ok(record), Ok(two_factor)) => Ok(ImportRecord {
+                        two_factor,
+                        ..record
+                    }),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                }
             }
             Err(e) => Err(json_error(&e)),
         };
@@ -380,6 +430,7 @@ fn record(line: usize, f: Fields<'_>) -> Result<ImportRecord, String> {
             .map_err(|_| "invalid role: use admin or user".to_string())?
             .unwrap_or(Role::User),
         secret,
+        two_factor: None,
     })
 }
 

@@ -201,3 +201,28 @@ mod tests {
         Ok(())
     }
 }
+
+/// An account's two-factor login as a backup carries it (`export
+/// --with-hashes`, then `import`): the secret (base32, wiped on drop), the
+/// last time step accepted (so that a code used before the backup is not
+/// accepted again after it), and the SHA-256 digests of its unused
+/// recovery codes (the codes themselves are never stored).
+#[derive(Clone, PartialEq, Eq)]
+pub struct TwoFactorBackup {
+    /// The TOTP secret, base32.
+    pub secret: zeroize::Zeroizing<String>,
+    /// The last time step accepted, if any.
+    pub last_step: Option<i64>,
+    /// SHA-256 digests of the unused recovery codes.
+    pub recovery_code_digests: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TwoFactorBackup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwoFactorBackup")
+            .field("secret", &"<redacted>")
+            .field("last_step", &self.last_step)
+            .field("recovery_codes", &self.recovery_code_digests.len())
+            .finish()
+    }
+}

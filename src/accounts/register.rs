@@ -82,6 +82,7 @@ impl Accounts {
             email,
             role,
             password_hash: &hash,
+            two_factor: None,
         };
         let actor = by.map(Session::username);
         let event = self.event(EventKind::Register, actor, username);

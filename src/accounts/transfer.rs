@@ -10,6 +10,7 @@ use crate::model::{Account, DisplayName, Email, Role, Username};
 use crate::password::{HashParams, Hasher};
 use crate::policy::{self, PolicyContext};
 use crate::store::{ActorFacts, Admission, NewAccount};
+use crate::totp::TwoFactorBackup;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -28,13 +29,14 @@ pub struct ImportPlan {
 
 impl Accounts {
     /// Calls `f` with every account in username order and, when
-    /// `with_hashes`, its password hash; records an `export` event first
-    /// (admins only).
+    /// `with_hashes`, its password hash and its two-factor login (if on),
+    /// so that an import brings the account back as it was; records an
+    /// `export` event first (admins only).
     pub fn export(
         &mut self,
         by: &Session,
         with_hashes: bool,
-        mut f: impl FnMut(Account, Option<String>) -> Result<()>,
+        mut f: impl FnMut(Account, Option<String>, Option<TwoFactorBackup>) -> Result<()>,
     ) -> Result<()> {
         let by = &self.acting_admin(by, "export accounts")?;
         let detail = if with_hashes {
@@ -47,7 +49,16 @@ impl Accounts {
             ..self.event_by(EventKind::Export, Some(by.username()))
         };
         self.store.record_event(&event)?;
-        let mut each = |(account, hash): (Account, String)| f(account, with_hashes.then_some(hash));
+        // Read before the accounts are streamed (one query at a time on a
+        // server connection); the few accounts with 2FA, not all.
+        let mut two_factor = match with_hashes {
+            true => self.store.two_factor_backups()?,
+            false => Default::default(),
+        };
+        let mut each = |(account, hash): (Account, String)| {
+            let backup = two_factor.remove(&account.id);
+            f(account, with_hashes.then_some(hash), backup)
+        };
         Ok(self.store.for_each_credential(&mut each)?)
     }
 
@@ -143,6 +154,7 @@ impl Accounts {
                     email: r.email.as_ref().map(Email::as_str),
                     role: r.role,
                     password_hash: hash,
+                    two_factor: r.two_factor.as_ref(),
                 };
                 let event = Event {
                     detail: Some("imported".to_string()),

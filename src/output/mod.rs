@@ -142,30 +142,26 @@ impl Printer {
         Ok(())
     }
 
-    /// One JSON document on one line of stdout (JSON Lines).
-    pub fn json_line(&self, value: &impl Serialize) -> authctl::Result<()> {
-        let mut out = io::stdout().lock();
-        crate::json::write_compact(&mut out, value)
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out))
-            .map_err(|e| authctl::Error::io("cannot write output", e))
-    }
-
-    /// A CSV writer on stdout.
-    pub fn csv(&self) -> csv::Writer<io::Stdout> {
-        csv::Writer::from_writer(io::stdout())
-    }
-
     /// A QR code of `data` on stdout, only when stdout is a terminal (a
-    /// script gets the URI as text instead). Styled, it is drawn black on
+    /// script gets the URI as text instead) wide enough to draw it whole
+    /// (else a note on stderr says so). Styled, it is drawn black on
     /// white whatever the terminal's colours, so it scans on dark and light
     /// backgrounds alike; with NO_COLOR, dark modules are the blocks.
     pub fn qr_code(&self, data: &str) -> Result<()> {
         if !self.stdout_is_terminal {
             return Ok(());
         }
+        let lines = qr_lines(data)?;
+        let needs = lines.first().map_or(0, |l| l.chars().count());
+        if let Some(has) = terminal_width().filter(|has| *has < needs) {
+            // Wrapped, the code would not scan; the URI and secret follow.
+            self.message(&format!(
+                "The QR code needs {needs} columns and this terminal has {has}: widen it and run this again to scan, or type the secret below."
+            ));
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
-        for line in qr_lines(data)? {
+        for line in lines {
             if self.styled {
                 writeln!(out, "\u{1b}[30;47m{line}\u{1b}[0m")?;
             } else {

@@ -48,6 +48,7 @@ fn user_row<'a>(u: &'a Username, hash: &'a str) -> NewAccount<'a> {
         email: None,
         role: Role::User,
         password_hash: hash,
+        two_factor: None,
     }
 }
 

@@ -398,6 +398,11 @@ pub(crate) trait TwoFactorRows {
     /// An account's TOTP secret and last accepted step, if it has one.
     fn totp_of(&self, id: AccountId) -> StoreResult<Option<StoredTotp>>;
 
+    /// The two-factor login of every account that has one, for a backup.
+    fn two_factor_backups(
+        &self,
+    ) -> StoreResult<std::collections::HashMap<AccountId, crate::totp::TwoFactorBackup>>;
+
     /// Whether the account has an unused recovery code with this digest.
     fn has_recovery_code(&self, id: AccountId, digest: &[u8]) -> StoreResult<bool>;
 

@@ -19,6 +19,8 @@ pub(crate) struct NewAccount<'a> {
     pub role: Role,
     /// Its password hash (PHC string, or bcrypt for an import).
     pub password_hash: &'a str,
+    /// Its two-factor login, restored from a backup (imports only).
+    pub two_factor: Option<&'a crate::totp::TwoFactorBackup>,
 }
 
 impl NewAccount<'_> {

@@ -130,7 +130,7 @@ fn a_plain_user_session_can_do_no_admin_operation_and_changes_nothing() {
         a.list_accounts(&bob, &AccountFilter::default(), |_, _| Ok(())),
     );
     denied("audit log", a.audit_log(&bob, None, None, |_| Ok(())));
-    denied("export", a.export(&bob, true, |_, _| Ok(())));
+    denied("export", a.export(&bob, true, |_, _, _| Ok(())));
     denied("may import", a.ensure_may_import(&bob));
     let parsed = import::parse(ImportFormat::Htpasswd, "");
     denied("plan import", a.plan_import(&bob, parsed, false, Some(1)));

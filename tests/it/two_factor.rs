@@ -272,7 +272,9 @@ fn the_secret_and_recovery_codes_are_never_shown_again_or_logged() {
     env.login_on_device("admin", "root", PW);
     for args in [
         &["--json", "log"][..],
-        &["export", "--with-hashes"],
+        // (A JSON Lines backup carries it, as a backup must: see below.)
+        &["export"],
+        &["export", "--format", "csv", "--with-hashes"],
         &["--json", "list"],
     ] {
         seen.push_str(&stdout(
@@ -362,7 +364,7 @@ fn review_cases_spaces_missing_codes_self_reset_and_unburnt_codes() {
 }
 
 #[test]
-fn enrolment_ends_the_accounts_other_sessions_and_exports_say_2fa_is_not_carried() {
+fn enrolment_ends_the_accounts_other_sessions_and_a_csv_backup_says_2fa_is_not_carried() {
     let env = TestEnv::new();
     env.register("alice", PW);
     env.login_on_device("laptop", "alice", PW);
@@ -374,9 +376,11 @@ fn enrolment_ends_the_accounts_other_sessions_and_exports_say_2fa_is_not_carried
         "no longer valid",
     );
     env.run(&["whoami"], "").success().stdout("alice\n");
-    let out = env.run(&["export"], "").success();
+    let out = env
+        .run(&["export", "--format", "csv", "--with-hashes"], "")
+        .success();
     assert!(
-        stderr(&out).contains("1 account(s) use two-factor login, which an export does not carry"),
+        stderr(&out).contains("1 account(s) use two-factor login, which CSV does not carry"),
         "{}",
         stderr(&out)
     );
@@ -486,4 +490,144 @@ fn a_login_abandoned_at_the_code_prompt_counts_as_a_failed_attempt() {
         1,
         "no new session"
     );
+}
+
+#[test]
+fn a_qr_code_wider_than_the_terminal_is_not_drawn_broken() {
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    env.login("alice", PW);
+    // An otpauth URI's code is 37 modules and 4 of quiet zone a side: 45 columns.
+    let mut p = env.pty_sized(40, &["2fa", "enable"]);
+    p.exp_string("Password: ").unwrap();
+    p.send_line(PW).unwrap();
+    let (before, _) = p.exp_regex("Secret: [A-Z2-7]+").unwrap();
+    assert!(!before.contains('\u{e2}'), "a QR code was drawn: {before}");
+    assert!(
+        before.contains("The QR code needs 45 columns and this terminal has 40"),
+        "{before}"
+    );
+    assert!(before.contains("URI:    otpauth://totp/authctl:alice?secret="));
+    p.send_control('c').unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(pty_exit_code(&p), 130);
+    assert_eq!(
+        env.db()
+            .count("SELECT count(*) FROM users WHERE totp_secret IS NOT NULL"),
+        0
+    );
+}
+
+#[test]
+fn a_backup_brings_two_factor_login_back_and_its_file_is_private() {
+    let (source, e) = alice_with_2fa();
+    source.login_on_device("admin", "root", PW);
+    let file = source.dir.path().join("backup.jsonl");
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "--with-hashes",
+            "--output",
+            file.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        source.on_device("admin").args(&args).assert()
+    };
+    export(&[]).success().stdout("");
+    assert_eq!(mode(&file), 0o600);
+    let backup = std::fs::read_to_string(&file).unwrap();
+    let alice: Value = backup
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|a| a["username"] == "alice")
+        .unwrap();
+    assert_eq!(alice["totp_secret"], e.secret.as_str());
+    assert_eq!(alice["recovery_code_sha256"].as_array().unwrap().len(), 10);
+    // An existing file is kept unless --force.
+    assert_error(export(&[]), 2, "exists; pass --force to replace it");
+    export(&["--force"]).success();
+    assert_eq!(mode(&file), 0o600);
+    let leftovers = std::fs::read_dir(source.dir.path())
+        .unwrap()
+        .filter(|f| {
+            f.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".tmp.")
+        })
+        .count();
+    assert_eq!(leftovers, 0, "no temporary file left");
+
+    // Into a new database: alice needs her password and a code again, a
+    // recovery code works once, and the code used before the backup does not.
+    let target = TestEnv::new();
+    target.register("admin", PW);
+    target.login("admin", PW);
+    target
+        .run(
+            &[
+                "import",
+                file.to_str().unwrap(),
+                "--format",
+                "jsonl",
+                "--skip-existing",
+            ],
+            "",
+        )
+        .success();
+    assert_error(
+        target.run(&["login", "alice", "--password-stdin"], &format!("{PW}\n")),
+        3,
+        "incorrect",
+    );
+    let next = code(&e.secret, 1);
+    target
+        .run(
+            &["login", "alice", "--password-stdin"],
+            &format!("{PW}\n{next}\n"),
+        )
+        .success();
+    target
+        .run(&["2fa", "status"], "")
+        .success()
+        .stdout("on (10 recovery codes left)\n");
+    let recovery = &e.recovery[0];
+    for expected in [0, 3] {
+        let out = target.run(
+            &["login", "alice", "--password-stdin"],
+            &format!("{PW}\n{recovery}\n"),
+        );
+        assert_eq!(out.get_output().status.code(), Some(expected));
+    }
+}
+
+#[test]
+fn a_malformed_two_factor_backup_line_is_refused_without_echoing_it() {
+    let env = TestEnv::new();
+    env.register("admin", PW);
+    env.login("admin", PW);
+    let hash = env.db().user_text("password_hash", "admin");
+    let secret = "NOTBASE32!!SECRETVALUE";
+    let line = serde_json::json!({
+        "username": "eve", "password_hash": hash, "totp_secret": secret,
+    });
+    let out = env
+        .run(&["import", "--format", "jsonl"], &format!("{line}\n"))
+        .code(11);
+    let err = stderr(&out);
+    assert!(err.contains("line 1: invalid totp_secret"), "{err}");
+    assert!(!err.contains(secret), "{err}");
+    let line = serde_json::json!({
+        "username": "eve", "password_hash": hash, "recovery_code_sha256": ["00"],
+    });
+    let out = env
+        .run(&["import", "--format", "jsonl"], &format!("{line}\n"))
+        .code(11);
+    assert!(
+        stderr(&out).contains("need a totp_secret"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.db().count("SELECT count(*) FROM users"), 1);
 }

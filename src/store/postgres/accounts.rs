@@ -132,7 +132,10 @@ impl AccountRows for PgStore {
                 }
                 continue;
             }
-            insert_account_row(&mut tx, account, event.at)?;
+            let id = insert_account_row(&mut tx, account, event.at)?;
+            if let Some(backup) = account.two_factor {
+                super::two_factor::restore(&mut tx, id, backup)?;
+            }
             insert_event(&mut tx, event)?;
             created.push(true);
         }

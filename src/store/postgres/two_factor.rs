@@ -6,8 +6,23 @@ use super::{PgStore, begin_write};
 use crate::audit::Event;
 use crate::model::{AccountId, SessionId};
 use crate::store::{PasswordProof, StoreError, StoreResult, StoredTotp, TwoFactorRows};
+use crate::totp::TwoFactorBackup;
 use postgres::GenericClient;
+use std::collections::HashMap;
 use zeroize::Zeroizing;
+
+/// Gives a just-imported account the two-factor login of its backup.
+pub(super) fn restore(
+    tx: &mut impl GenericClient,
+    id: AccountId,
+    backup: &TwoFactorBackup,
+) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3",
+        &[&backup.secret.as_str(), &backup.last_step, &id.0],
+    )?;
+    replace_codes(tx, id, &backup.recovery_code_digests)
+}
 
 /// Makes `digests` the account's only recovery codes.
 fn replace_codes(
@@ -26,6 +41,33 @@ fn replace_codes(
 }
 
 impl TwoFactorRows for PgStore {
+    fn two_factor_backups(&self) -> StoreResult<HashMap<AccountId, TwoFactorBackup>> {
+        let mut client = self.client.borrow_mut();
+        let mut backups = HashMap::new();
+        let secrets = client.query(
+            "SELECT id, totp_secret, totp_last_step FROM users WHERE totp_secret IS NOT NULL",
+            &[],
+        )?;
+        for r in secrets {
+            let backup = TwoFactorBackup {
+                secret: Zeroizing::new(r.try_get(1)?),
+                last_step: r.try_get(2)?,
+                recovery_code_digests: Vec::new(),
+            };
+            backups.insert(AccountId(r.try_get(0)?), backup);
+        }
+        let codes = client.query(
+            "SELECT user_id, code_sha256 FROM recovery_codes ORDER BY code_sha256",
+            &[],
+        )?;
+        for r in codes {
+            if let Some(backup) = backups.get_mut(&AccountId(r.try_get(0)?)) {
+                backup.recovery_code_digests.push(r.try_get(1)?);
+            }
+        }
+        Ok(backups)
+    }
+
     fn totp_of(&self, id: AccountId) -> StoreResult<Option<StoredTotp>> {
         let row = self.client.borrow_mut().query_opt(
             "SELECT totp_secret, totp_last_step FROM users

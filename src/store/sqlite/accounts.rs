@@ -121,7 +121,10 @@ impl AccountRows for SqliteStore {
         let mut created = Vec::with_capacity(accounts.len());
         for (account, event) in accounts {
             match insert_account_row(&tx, account, event.at) {
-                Ok(_) => {
+                Ok(id) => {
+                    if let Some(backup) = account.two_factor {
+                        super::two_factor::restore(&tx, id, backup)?;
+                    }
                     insert_event(&tx, event)?;
                     created.push(true);
                 }

@@ -22,6 +22,7 @@ fn insert(store: &mut SqliteStore, user: &Username, e: &Event) -> StoreResult<()
         email: None,
         role: Role::User,
         password_hash: "h",
+        two_factor: None,
     };
     let admit = |f: &Admission| Ok(if f.first { Role::Admin } else { Role::User });
     store.insert_account(&account, None, &admit, e).map(drop)

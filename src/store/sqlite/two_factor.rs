@@ -7,8 +7,20 @@ use super::events::insert_event;
 use crate::audit::Event;
 use crate::model::{AccountId, SessionId};
 use crate::store::{PasswordProof, StoreError, StoreResult, StoredTotp, TwoFactorRows};
+use crate::totp::TwoFactorBackup;
 use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
 use zeroize::Zeroizing;
+
+/// Gives a just-imported account the two-factor login of its backup.
+pub(super) fn restore(tx: &Connection, id: AccountId, backup: &TwoFactorBackup) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE users SET totp_secret = ?1, totp_last_step = ?2 WHERE id = ?3",
+        params![backup.secret.as_str(), backup.last_step, id],
+    )?;
+    replace_codes(tx, id, &backup.recovery_code_digests)?;
+    Ok(())
+}
 
 /// Makes `digests` the account's only recovery codes.
 fn replace_codes(tx: &Connection, id: AccountId, digests: &[Vec<u8>]) -> rusqlite::Result<()> {
@@ -23,6 +35,38 @@ fn replace_codes(tx: &Connection, id: AccountId, digests: &[Vec<u8>]) -> rusqlit
 }
 
 impl TwoFactorRows for SqliteStore {
+    fn two_factor_backups(&self) -> StoreResult<HashMap<AccountId, TwoFactorBackup>> {
+        let mut backups = HashMap::new();
+        let mut secrets = self.conn.prepare(
+            "SELECT id, totp_secret, totp_last_step FROM users WHERE totp_secret IS NOT NULL",
+        )?;
+        let rows = secrets.query_map([], |r| {
+            Ok((
+                AccountId(r.get("id")?),
+                TwoFactorBackup {
+                    secret: Zeroizing::new(r.get("totp_secret")?),
+                    last_step: r.get("totp_last_step")?,
+                    recovery_code_digests: Vec::new(),
+                },
+            ))
+        })?;
+        for row in rows {
+            let (id, backup) = row?;
+            backups.insert(id, backup);
+        }
+        let mut codes = self
+            .conn
+            .prepare("SELECT user_id, code_sha256 FROM recovery_codes ORDER BY code_sha256")?;
+        let rows = codes.query_map([], |r| Ok((AccountId(r.get(0)?), r.get::<_, Vec<u8>>(1)?)))?;
+        for row in rows {
+            let (id, digest) = row?;
+            if let Some(backup) = backups.get_mut(&id) {
+                backup.recovery_code_digests.push(digest);
+            }
+        }
+        Ok(backups)
+    }
+
     fn totp_of(&self, id: AccountId) -> StoreResult<Option<StoredTotp>> {
         Ok(self
             .conn
