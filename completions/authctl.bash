@@ -864,7 +864,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__export)
-            opts="-h --format --with-hashes --db --config-dir --json --help"
+            opts="-o -h --format --with-hashes --output --force --db --config-dir --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,6 +872,14 @@ _authctl() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

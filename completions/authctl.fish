@@ -148,9 +148,11 @@ complete -c authctl -n "__fish_authctl_using_subcommand import" -l json -d 'Prin
 complete -c authctl -n "__fish_authctl_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand export" -l format -d 'Output format' -r -f -a "jsonl\t'JSON Lines'
 csv\t'Comma-separated values with a header'"
+complete -c authctl -n "__fish_authctl_using_subcommand export" -s o -l output -d 'Write to FILE (created 0600, as it may hold secrets) instead of standard output' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand export" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand export" -l config-dir -d 'Directory of the session token file [default: ~/.config/authctl]' -r -F
-complete -c authctl -n "__fish_authctl_using_subcommand export" -l with-hashes -d 'Include password hashes, so that `import` recreates the accounts with the same passwords (keep the output secret)'
+complete -c authctl -n "__fish_authctl_using_subcommand export" -l with-hashes -d 'Include password hashes and two-factor secrets, so that `import` recreates the accounts as they were (keep the output secret)'
+complete -c authctl -n "__fish_authctl_using_subcommand export" -l force -d 'Replace FILE if it exists'
 complete -c authctl -n "__fish_authctl_using_subcommand export" -l json -d 'Print machine-readable JSON on stdout'
 complete -c authctl -n "__fish_authctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand sessions; and not __fish_seen_subcommand_from revoke help" -l db -d 'Account database [default: ~/.local/share/authctl/users.db]' -r -F

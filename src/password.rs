@@ -2,11 +2,13 @@
 
 use crate::error::{Error, Result};
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Block, Params, Version};
+use argon2::{Algorithm, Argon2, Params, Version};
+use memory::ArgonMemory;
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
+
+mod memory;
 
 /// A password in memory, in Unicode NFC form (NIST SP 800-63B-4), so that
 /// the same characters typed composed or decomposed are the same password.
@@ -123,29 +125,15 @@ impl HashParams {
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
-    /// Hashes a password with a fresh random salt into a PHC string. (Many
-    /// hashes in a row, as in an import, share one block of memory inside
-    /// the library instead.)
+    /// Hashes a password with a fresh random salt into a PHC string.
     pub fn hash(self, password: &Password) -> Result<String> {
-        let hash = self
-            .argon2()?
-            .hash_password(password.expose().as_bytes())
-            .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))?;
-        Ok(hash.to_string())
+        self.hasher()?.hash(password)
     }
 
     /// A [`Hasher`] for many passwords with these parameters.
     pub(crate) fn hasher(self) -> Result<Hasher> {
         let argon2 = self.argon2()?;
-        let blocks = argon2.params().block_count();
-        let mut memory = Vec::new();
-        memory.try_reserve_exact(blocks).map_err(|_| {
-            Error::Internal(format!(
-                "cannot allocate {} KiB for hashing",
-                self.memory_kib
-            ))
-        })?;
-        memory.resize(blocks, Block::default());
+        let memory = ArgonMemory::new(argon2.params().block_count())?;
         Ok(Hasher { argon2, memory })
     }
 
@@ -239,11 +227,10 @@ pub(crate) fn check_importable_hash(hash: &str) -> std::result::Result<(), Strin
 /// Hashes passwords with one set of parameters, reusing one block of
 /// Argon2 memory for all of them: allocating and faulting in tens of MiB
 /// for every hash costs about a fifth of its time in the kernel, and that
-/// kernel work serialises threads hashing side by side (an import). The
-/// memory is wiped when the hasher is dropped.
+/// kernel work serialises threads hashing side by side (an import).
 pub(crate) struct Hasher {
     argon2: Argon2<'static>,
-    memory: Vec<Block>,
+    memory: ArgonMemory,
 }
 
 impl Hasher {
@@ -260,7 +247,7 @@ impl Hasher {
                 password.expose().as_bytes(),
                 &salt,
                 out.as_mut(),
-                &mut self.memory,
+                self.memory.blocks(),
             )
             .map_err(|e| failed(&e))?;
         let phc = PasswordHash {
@@ -274,12 +261,6 @@ impl Hasher {
     }
 }
 
-impl Drop for Hasher {
-    fn drop(&mut self) {
-        self.memory.zeroize();
-    }
-}
-
 /// Checks a password against a stored hash: an Argon2id PHC string (using
 /// the parameters it records) or an imported bcrypt hash. `Ok(false)` means
 /// the password is wrong.
@@ -288,15 +269,32 @@ pub(crate) fn verify(password: &Password, stored: &str) -> Result<bool> {
         return bcrypt::verify(password.expose(), stored)
             .map_err(|e| Error::Internal(format!("a stored bcrypt hash cannot be verified: {e}")));
     }
-    let parsed = PasswordHash::new(stored)
-        .map_err(|e| Error::Internal(format!("a stored password hash is malformed: {e}")))?;
-    match Argon2::default().verify_password(password.expose().as_bytes(), &parsed) {
-        Ok(()) => Ok(true),
-        Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
-        Err(e) => Err(Error::Internal(format!(
-            "password verification failed: {e}"
-        ))),
-    }
+    let malformed =
+        |e: &dyn fmt::Display| Error::Internal(format!("a stored password hash is malformed: {e}"));
+    let parsed = PasswordHash::new(stored).map_err(|e| malformed(&e))?;
+    // What `verify_password` does, with memory of our own (see `memory`).
+    let algorithm = Algorithm::try_from(parsed.algorithm.as_str()).map_err(|e| malformed(&e))?;
+    let version = match parsed.version {
+        Some(v) => Version::try_from(v).map_err(|e| malformed(&e))?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(&parsed).map_err(|e| malformed(&e))?;
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(malformed(&"no salt or no hash"));
+    };
+    let argon2 = Argon2::new(algorithm, version, params);
+    let mut memory = ArgonMemory::new(argon2.params().block_count())?;
+    let mut out = Zeroizing::new(vec![0u8; expected.len()]);
+    argon2
+        .hash_password_into_with_memory(
+            password.expose().as_bytes(),
+            &salt,
+            &mut out,
+            memory.blocks(),
+        )
+        .map_err(|e| Error::Internal(format!("password verification failed: {e}")))?;
+    // `Output`'s equality is constant-time.
+    Ok(Output::new(&out).map_err(|e| malformed(&e))? == expected)
 }
 
 #[cfg(test)]
