@@ -39,6 +39,7 @@ use crate::store::postgres::config::Target;
 use crate::store::sqlite::{OpenMode, SqliteStore};
 use crate::store::{Store, StoreError};
 use crate::time::{self, Timestamp};
+use std::cell::OnceCell;
 use std::path::Path;
 use std::time::Duration;
 
@@ -51,8 +52,10 @@ pub struct Accounts {
     /// on this machine), measured when the store was opened: a command
     /// lasts seconds, and clocks drift far slower.
     skew: i64,
-    os_user: String,
-    host: String,
+    /// Who acted, for audit events: looked up on the first event, so that
+    /// a command that records none (`whoami`) reads no user database.
+    os_user: OnceCell<String>,
+    host: OnceCell<String>,
 }
 
 impl Accounts {
@@ -106,8 +109,8 @@ impl Accounts {
             settings,
             clock,
             skew,
-            os_user: audit::current_os_user(),
-            host: audit::current_host(),
+            os_user: OnceCell::new(),
+            host: OnceCell::new(),
         })
     }
 
@@ -165,8 +168,8 @@ impl Accounts {
             outcome: Outcome::Success,
             actor: actor.map(Username::to_string),
             target: None,
-            os_user: self.os_user.clone(),
-            host: self.host.clone(),
+            os_user: self.os_user.get_or_init(audit::current_os_user).clone(),
+            host: self.host.get_or_init(audit::current_host).clone(),
             detail: None,
         }
     }
