@@ -87,4 +87,15 @@ pub mod fuzzing {
     pub fn recovery_digest(code: &str) -> Vec<u8> {
         crate::totp::recovery_digest(code)
     }
+
+    /// Why an imported hash (an htpasswd, CSV or JSONL `password_hash`) is
+    /// refused, if it is.
+    pub fn check_importable_hash(hash: &str) -> Result<(), String> {
+        crate::password::check_importable_hash(hash)
+    }
+
+    /// Checks a password against a stored hash, as a login does.
+    pub fn verify(password: &str, stored: &str) -> crate::Result<bool> {
+        crate::password::verify(&password.into(), stored)
+    }
 }

@@ -183,10 +183,7 @@ fn is_bcrypt(hash: &str) -> bool {
 /// formats we cannot verify, or a plain-text password.
 pub(crate) fn check_importable_hash(hash: &str) -> std::result::Result<(), String> {
     if hash.starts_with("$argon2id$") {
-        let params = PasswordHash::new(hash)
-            .map_err(|e| e.to_string())
-            .and_then(|h| Params::try_from(&h).map_err(|e| e.to_string()))
-            .map_err(|e| format!("malformed Argon2id hash: {e}"))?;
+        let params = argon2id_params(hash).map_err(|e| format!("malformed Argon2id hash: {e}"))?;
         let params = HashParams {
             memory_kib: params.m_cost(),
             iterations: params.t_cost(),
@@ -195,6 +192,12 @@ pub(crate) fn check_importable_hash(hash: &str) -> std::result::Result<(), Strin
         return params.validate().map(|_| ()).map_err(|e| e.to_string());
     }
     if is_bcrypt(hash) {
+        // The bcrypt crate reads the cost with `u32::from_str`, which takes
+        // `+5` too; htpasswd always writes two digits.
+        let cost = hash.as_bytes().get(4..6).unwrap_or_default();
+        if !cost.iter().all(u8::is_ascii_digit) {
+            return Err("malformed bcrypt hash: the cost is not two digits".to_string());
+        }
         let parts = hash
             .parse::<bcrypt::HashParts>()
             .map_err(|e| format!("malformed bcrypt hash: {e}"))?;
@@ -222,6 +225,32 @@ pub(crate) fn check_importable_hash(hash: &str) -> std::result::Result<(), Strin
     } else {
         "a plain-text password, not a hash: refused".to_string()
     })
+}
+
+/// The parameters of an imported Argon2id hash, if it is one a login can
+/// check: a known version, m, t and p spelt out (other implementations'
+/// defaults differ from this library's), and a salt and an output to
+/// compare (without them no password would ever match).
+fn argon2id_params(hash: &str) -> std::result::Result<Params, String> {
+    let parsed = PasswordHash::new(hash).map_err(|e| e.to_string())?;
+    let known = [Version::V0x10, Version::V0x13].map(u32::from);
+    match parsed.version {
+        Some(v) if known.contains(&v) => {}
+        Some(v) => return Err(format!("unknown version v={v} (use v=19)")),
+        // The reference implementation reads no version as v=16, this
+        // library as v=19: the same hash would check differently.
+        None => return Err("no version (v=19)".to_string()),
+    }
+    if let Some(name) = ["m", "t", "p"]
+        .into_iter()
+        .find(|&name| parsed.params.get(name).is_none())
+    {
+        return Err(format!("no {name} parameter"));
+    }
+    if parsed.salt.is_none() || parsed.hash.is_none() {
+        return Err("no salt and hash".to_string());
+    }
+    Params::try_from(&parsed).map_err(|e| e.to_string())
 }
 
 /// Hashes passwords with one set of parameters, reusing one block of
@@ -395,6 +424,38 @@ mod tests {
                 "below the minimum",
             ),
             ("hunter2 hunter2", "plain-text"),
+            // Found by the import_hash fuzz target: accepted, and then no
+            // password ever matched (no salt and hash), the login failed
+            // with an error (an unknown version), or not what htpasswd
+            // writes (a bcrypt cost of +5).
+            (
+                "$argon2id$v=1",
+                "malformed Argon2id hash: unknown version v=1",
+            ),
+            (
+                "$argon2id$v=19$m=19456,t=2,p=1",
+                "malformed Argon2id hash: no salt and hash",
+            ),
+            (
+                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ",
+                "malformed Argon2id hash: no salt and hash",
+            ),
+            (
+                "$argon2id$v=20$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2doYXNoaGFzaGhhc2doYXNo",
+                "unknown version v=20",
+            ),
+            (
+                "$argon2id$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2doYXNoaGFzaGhhc2doYXNo",
+                "no version",
+            ),
+            (
+                "$argon2id$v=19$t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2doYXNoaGFzaGhhc2doYXNo",
+                "no m parameter",
+            ),
+            (
+                "$2b$+5$cshsETBf0lS.XGJ4pKVwROzsgsldugPMVsAP/Kxs4NFYiI/4uw7pm",
+                "malformed bcrypt hash: the cost is not two digits",
+            ),
         ] {
             let err = check_importable_hash(hash).err().unwrap_or_default();
             assert!(err.contains(why), "{hash}: {err}");
