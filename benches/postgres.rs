@@ -86,11 +86,7 @@ fn main() {
     small.run(&["import", "--format", "jsonl"], &jsonl);
     let ours_doc = output(small.authctl(&["--json", "list"]));
     let theirs_doc = output(psql(&small, LIST_AS_JSON));
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&ours_doc).expect("authctl's JSON"),
-        serde_json::from_str::<serde_json::Value>(&theirs_doc).expect("psql's JSON"),
-        "the two documents differ"
-    );
+    assert_same_json(&ours_doc, &theirs_doc);
     let (ours, theirs) = alternate(
         runs,
         || time(&mut big.authctl(&["--json", "list"]), b""),

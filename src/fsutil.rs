@@ -136,8 +136,9 @@ impl PrivateFile {
 }
 
 impl Drop for PrivateFile {
+    /// An unfinished file is removed: nothing half-written is left behind.
     fn drop(&mut self) {
-        if !self.committed || !self.replace {
+        if !self.committed {
             let _ = fs::remove_file(&self.tmp);
         }
     }
