@@ -173,9 +173,7 @@ fn main() {
     let (ours, theirs) = alternate(
         runs,
         || time(&mut big.authctl(&["--json", "list"]), b""),
-        || {
-            time(Command::new("sqlite3").arg(&big.db).arg(select), b"")
-        },
+        || time(Command::new("sqlite3").arg(&big.db).arg(select), b""),
     );
     row(
         &mut report,

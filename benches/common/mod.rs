@@ -206,6 +206,7 @@ pub fn session_digest(home: &Home) -> String {
 /// Asserts that two JSON documents hold the same value: a comparison of
 /// times is only fair between programs printing the same thing.
 pub fn assert_same_json(ours: &str, theirs: &str) {
-    let parse = |doc: &str| serde_json::from_str::<serde_json::Value>(doc).expect("a JSON document");
+    let parse =
+        |doc: &str| serde_json::from_str::<serde_json::Value>(doc).expect("a JSON document");
     assert_eq!(parse(ours), parse(theirs), "the two documents differ");
 }
