@@ -94,6 +94,12 @@ pub mod fuzzing {
         crate::password::check_importable_hash(hash)
     }
 
+    /// An import file's lines, numbered from 1, split as the importer
+    /// splits them (at `\r\n`, `\n` or a lone `\r`).
+    pub fn lines(text: &str) -> Vec<(usize, &str)> {
+        crate::import::numbered_lines(text).collect()
+    }
+
     /// Checks a password against a stored hash, as a login does.
     pub fn verify(password: &str, stored: &str) -> crate::Result<bool> {
         crate::password::verify(&password.into(), stored)

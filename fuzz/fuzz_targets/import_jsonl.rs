@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {
     let parsed = parse(ImportFormat::Jsonl, input);
-    let lines = input.lines().count().max(1);
+    let lines = authctl::fuzzing::lines(input).len().max(1);
     assert!(
         parsed
             .refused
