@@ -121,6 +121,14 @@ fn a_mixed_storm_leaves_every_acknowledged_change_and_a_sound_database() {
     }
     let done = env.run_all(runs);
     for (i, f) in done.iter().enumerate() {
+        // The logins of old4..old7 (runs 12..15) race the passwd of the same
+        // account: either order is a correct serialisation, so a login that
+        // came after the change is refused with the old password.
+        let raced_passwd = (12..16).contains(&i);
+        if raced_passwd && f.code == 3 {
+            assert_eq!(f.stderr, "authctl: incorrect username or password\n");
+            continue;
+        }
         assert_eq!(f.code, 0, "run {i}: {}", f.stderr);
     }
     assert_eq!(env.db().integrity(), "ok");
