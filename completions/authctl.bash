@@ -58,6 +58,9 @@ _authctl() {
             authctl,man)
                 cmd="authctl__subcmd__man"
                 ;;
+            authctl,pam)
+                cmd="authctl__subcmd__pam"
+                ;;
             authctl,passwd)
                 cmd="authctl__subcmd__passwd"
                 ;;
@@ -205,6 +208,9 @@ _authctl() {
             authctl__subcmd__help,man)
                 cmd="authctl__subcmd__help__subcmd__man"
                 ;;
+            authctl__subcmd__help,pam)
+                cmd="authctl__subcmd__help__subcmd__pam"
+                ;;
             authctl__subcmd__help,passwd)
                 cmd="authctl__subcmd__help__subcmd__passwd"
                 ;;
@@ -284,7 +290,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help"
+            opts="-h -V --db --config-dir --json --help --version register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db pam completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -898,7 +904,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help)
-            opts="register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db completions man help"
+            opts="register login logout whoami passwd show list update delete verify log role lock unlock import export sessions 2fa config db pam completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1247,6 +1253,20 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__help__subcmd__pam)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help__subcmd__passwd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1570,6 +1590,28 @@ _authctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__pam)
+            opts="-h --db --config-dir --json --help auth account"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -83,6 +83,24 @@ Exit codes:
     /// The account database itself: where it is, its schema, its size
     #[command(subcommand)]
     Db(DbCommand),
+    /// Check a login for another service, run by PAM's pam_exec module
+    /// (see README, "Logging in to other services")
+    #[command(after_help = "\
+Reads the user from PAM_USER, the service from PAM_SERVICE and the remote
+host from PAM_RHOST, as pam_exec sets them; `auth` reads the password from
+standard input as pam_exec's expose_authtok writes it. The database must be
+given with --db on the command line: the environment pam_exec passes can
+come from the user logging in, so AUTHCTL_DB and PG* variables are ignored.
+Prints nothing on stdout; a refusal is one line on stderr and in syslog.
+
+Exit codes (pam_exec turns every code but 0 into a failure):
+  0  the password is right / the account may log in
+  2  not run as pam_exec runs it (no PAM_USER, no --db, wrong PAM_TYPE)
+  3  wrong password, unknown user, or an account with two-factor login
+  6  account step: no such user
+  7  the account is locked
+  10 the database is missing or unusable")]
+    Pam(PamArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print a manual page (roff: `authctl man list | man -l -`)
@@ -132,6 +150,34 @@ pub struct VerifyArgs {
     /// Read the password from the first line of standard input
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+/// Arguments of `pam`.
+#[derive(Debug, Args)]
+pub struct PamArgs {
+    /// The PAM step this line of the service's file runs: `auth` checks the
+    /// password, `account` refuses a locked or deleted account
+    #[arg(value_name = "STEP")]
+    pub step: PamStep,
+}
+
+/// The PAM management groups `authctl pam` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PamStep {
+    /// Check the password (an `auth` line, with expose_authtok)
+    Auth,
+    /// Check the account may log in now (an `account` line)
+    Account,
+}
+
+impl PamStep {
+    /// The name pam_exec gives this group in `PAM_TYPE`.
+    pub fn pam_type(self) -> &'static str {
+        match self {
+            PamStep::Auth => "auth",
+            PamStep::Account => "account",
+        }
+    }
 }
 
 /// Arguments of `logout`.

@@ -54,7 +54,7 @@ pub mod totp;
 
 pub use accounts::{
     Accounts, CopyReport, ImportPlan, NewSession, PasswordChanged, PasswordChecked, RefusedCode,
-    Session,
+    ServiceRequest, Session,
 };
 pub use audit::{EventKind, EventRecord, Outcome};
 pub use duration::parse_duration;

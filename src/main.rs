@@ -11,6 +11,7 @@ mod output;
 mod paths;
 mod prompt;
 mod session_file;
+mod syslog;
 mod terminal;
 
 use authctl::echo;

@@ -313,7 +313,7 @@ impl Accounts {
     ) -> Error {
         let user = &account.username;
         let failure = Event {
-            detail: detail.map(str::to_string),
+            detail: self.with_origin(detail),
             outcome: Outcome::Failure,
             ..self.event(EventKind::LoginFailed, actor, user)
         };

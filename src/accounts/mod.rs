@@ -10,7 +10,8 @@
 //! - `session`: sessions, authenticating a token, logout and revocation;
 //! - `manage`: viewing, updating, re-passwording and deleting an account;
 //! - `admin`: roles, locks, settings, the account list and the audit log;
-//! - `two_factor`, `transfer`: 2FA enrolment; import and export.
+//! - `two_factor`, `transfer`: 2FA enrolment; import and export;
+//! - `service`: checks for other programs through PAM.
 
 mod admin;
 mod check;
@@ -18,6 +19,7 @@ mod copy;
 mod manage;
 mod register;
 mod second_factor;
+mod service;
 mod session;
 mod transfer;
 mod two_factor;
@@ -26,6 +28,7 @@ pub use check::PasswordChecked;
 pub use copy::CopyReport;
 pub use manage::PasswordChanged;
 pub use second_factor::RefusedCode;
+pub use service::ServiceRequest;
 pub use session::{NewSession, Session};
 pub use transfer::ImportPlan;
 
@@ -56,6 +59,9 @@ pub struct Accounts {
     /// a command that records none (`whoami`) reads no user database.
     os_user: OnceCell<String>,
     host: OnceCell<String>,
+    /// The PAM request this service answers, named in each audit event
+    /// (see [`Accounts::answering`]).
+    origin: Option<String>,
 }
 
 impl Accounts {
@@ -80,7 +86,14 @@ impl Accounts {
     /// unless set), a failed login or a missing database is
     /// [`Error::DatabaseUnusable`].
     pub fn connect(url: &str) -> Result<Accounts> {
-        let target = Target::from_url(url, &|name| std::env::var(name).ok())?;
+        Accounts::connect_with(url, &|name| std::env::var(name).ok())
+    }
+
+    /// [`connect`](Accounts::connect), with the variables read from `var`
+    /// instead of the environment (`HOME` locates `~/.pgpass`): for a
+    /// caller whose environment is not its own to trust, as under PAM.
+    pub fn connect_with(url: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Accounts> {
+        let target = Target::from_url(url, var)?;
         Accounts::over(Box::new(PgStore::connect(&target)?))
     }
 
@@ -111,6 +124,7 @@ impl Accounts {
             skew,
             os_user: OnceCell::new(),
             host: OnceCell::new(),
+            origin: None,
         })
     }
 
@@ -170,7 +184,7 @@ impl Accounts {
             target: None,
             os_user: self.os_user.get_or_init(audit::current_os_user).clone(),
             host: self.host.get_or_init(audit::current_host).clone(),
-            detail: None,
+            detail: self.origin.clone(),
         }
     }
 }

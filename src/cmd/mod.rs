@@ -13,6 +13,7 @@ mod log;
 mod login;
 mod logout;
 mod man;
+mod pam;
 mod passwd;
 mod register;
 mod role;
@@ -155,7 +156,7 @@ pub fn target(named: Option<&str>, session: &Session) -> Result<Username> {
 
 /// Opens the SQLite database at `db`; with [`OpenMode::CreateIfMissing`]
 /// its folders and file are created first if missing.
-fn open_sqlite(db: &Path, mode: OpenMode) -> Result<Accounts> {
+pub(super) fn open_sqlite(db: &Path, mode: OpenMode) -> Result<Accounts> {
     let folders = match (mode, db.parent()) {
         (OpenMode::CreateIfMissing, Some(dir)) if !dir.as_os_str().is_empty() => {
             create_private_dir_all(dir)
@@ -200,6 +201,7 @@ fn open_mode(command: &Command) -> OpenMode {
         | Command::TwoFactor(_)
         | Command::Config(_)
         | Command::Db(_)
+        | Command::Pam(_)
         | Command::Completions(_)
         | Command::Man(_) => OpenMode::Existing,
     }
@@ -235,6 +237,7 @@ pub fn run(cli: Cli, db_given_as_argument: bool) -> Result<()> {
     match &cli.command {
         Command::Completions(args) => return completions::run(args),
         Command::Man(args) => return man::run(args),
+        Command::Pam(args) => return pam::run(&cli, args, db_given_as_argument),
         _ => {}
     }
     let mut ctx = Context::open(&cli, db_given_as_argument, open_mode(&cli.command))?;
@@ -272,6 +275,6 @@ fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::TwoFactor(command) => two_factor::run(ctx, command),
         Command::Import(args) => import::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
-        Command::Completions(_) | Command::Man(_) => Ok(()),
+        Command::Completions(_) | Command::Man(_) | Command::Pam(_) => Ok(()),
     }
 }

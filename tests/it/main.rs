@@ -16,6 +16,7 @@ mod library_permissions;
 mod list;
 mod lockout;
 mod login_session;
+mod pam;
 mod passwd;
 mod policy;
 mod postgres;

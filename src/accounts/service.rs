@@ -1,0 +1,106 @@
+//! Checks made for another program through PAM (`authctl pam`): the rules
+//! of `verify` (lockout, an unknown name costing a wrong password's time,
+//! hash upgrades), with the PAM service and remote host in each audit
+//! event, and the account check PAM runs after whichever module checked
+//! the password.
+
+use super::Accounts;
+use crate::error::{Error, Result};
+use crate::lockout::Refusal;
+use crate::model::{Account, AccountStatus, Username, escape_for_terminal};
+use crate::password::Password;
+
+/// Longest service or host name kept in an audit event, in characters.
+const MAX_ORIGIN_CHARS: usize = 64;
+
+/// The PAM request a check answers: which service asked, and for which
+/// remote host if the service named one.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceRequest<'a> {
+    /// `PAM_SERVICE`: the name of the service's file under `/etc/pam.d`.
+    pub service: &'a str,
+    /// `PAM_RHOST`: the remote host, as the service gives it.
+    pub remote_host: Option<&'a str>,
+}
+
+impl ServiceRequest<'_> {
+    /// The audit detail naming this request. Both names are escaped and cut:
+    /// a host name can come from reverse DNS, which the remote side controls.
+    fn detail(&self) -> String {
+        let shown = |text: &str| -> String {
+            escape_for_terminal(text)
+                .chars()
+                .take(MAX_ORIGIN_CHARS)
+                .collect()
+        };
+        match self.remote_host.filter(|host| !host.is_empty()) {
+            Some(host) => format!(
+                "pam service {}, remote host {}",
+                shown(self.service),
+                shown(host)
+            ),
+            None => format!("pam service {}", shown(self.service)),
+        }
+    }
+}
+
+impl Accounts {
+    /// Names `request` in every audit event this service records from now on.
+    pub fn answering(&mut self, request: &ServiceRequest<'_>) {
+        self.origin = Some(request.detail());
+    }
+
+    /// PAM's authentication step: checks `typed`'s password with the rules
+    /// of [`verify`](Accounts::verify). An account with two-factor login is
+    /// refused, counted as a failed attempt like a check whose code is
+    /// missing: pam_exec has no second prompt, and a code appended to the
+    /// password would reach every other module of the PAM stack as part of
+    /// the password.
+    pub fn authenticate_for_service(
+        &mut self,
+        typed: &str,
+        password: &Password,
+    ) -> Result<Account> {
+        let Ok(username) = Username::parse(typed) else {
+            return Err(self.refuse_login(typed, password));
+        };
+        let checked = self.check_first_factor(None, &username, password)?;
+        if checked.needs_code() {
+            return Err(self.fail_check(
+                &checked.account,
+                None,
+                Some("two-factor login is on, and PAM gives no second prompt"),
+            ));
+        }
+        self.verify(checked, None)
+    }
+
+    /// PAM's account step, run after any module's password check: the
+    /// account must exist ([`Error::NoSuchUser`]) and not be locked, by an
+    /// admin or after failed logins ([`Error::Locked`], recorded as a
+    /// refused login).
+    pub fn check_account_for_service(&mut self, typed: &str) -> Result<Account> {
+        let no_such_user = || Error::NoSuchUser(escape_for_terminal(typed).into_owned());
+        let username = Username::parse(typed).map_err(|_| no_such_user())?;
+        let account = self
+            .store
+            .find_account(&username)?
+            .ok_or_else(no_such_user)?;
+        let refusal = match account.status(self.now()) {
+            AccountStatus::Active => return Ok(account),
+            AccountStatus::Locked => Refusal::LockedByAdmin,
+            AccountStatus::LockedUntil(until) => Refusal::LockedUntil(until),
+        };
+        Err(self.refuse_check(&username, None, refusal))
+    }
+
+    /// `detail` for an event, followed by the request this service acts
+    /// for, if any.
+    pub(super) fn with_origin(&self, detail: Option<&str>) -> Option<String> {
+        match (detail, &self.origin) {
+            (Some(detail), Some(origin)) => Some(format!("{detail}; {origin}")),
+            (Some(detail), None) => Some(detail.to_string()),
+            (None, origin) => origin.clone(),
+        }
+    }
+}
