@@ -8,6 +8,12 @@ use std::process::Command;
 
 /// The `n`th (from 0) ```sh block of the README section headed `heading`.
 fn readme_block(heading: &str, n: usize) -> String {
+    readme_fenced(heading, "sh", n)
+}
+
+/// The `n`th (from 0) block fenced as ```LANG in the README section headed
+/// `heading`.
+pub fn readme_fenced(heading: &str, lang: &str, n: usize) -> String {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
     let start = readme
@@ -16,9 +22,9 @@ fn readme_block(heading: &str, n: usize) -> String {
     let section = &readme[start + heading.len() + 2..];
     let section = section.split("\n## ").next().unwrap_or(section);
     let block = section
-        .split("```sh\n")
+        .split(&format!("```{lang}\n"))
         .nth(n + 1)
-        .unwrap_or_else(|| panic!("no sh block {n} under {heading:?}"));
+        .unwrap_or_else(|| panic!("no {lang} block {n} under {heading:?}"));
     block.split("\n```").next().unwrap().to_string()
 }
 

@@ -176,3 +176,27 @@ fn a_two_factor_account_is_refused_and_the_attempt_counts() {
         ]
     );
 }
+
+#[test]
+fn the_readme_lines_work_as_written() {
+    if !pam_stack_available() {
+        return;
+    }
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    let shown = crate::readme::readme_fenced("## Logging in to other services", "pam", 0);
+    let lines = shown
+        .replace("/usr/local/bin/authctl", BIN)
+        .replace("/var/lib/authctl/users.db", &database_argument(&env));
+    assert_eq!(lines.matches(BIN).count(), 2, "{shown}");
+    let pam = PamService::with_lines(&env, |_| format!("{lines}\n"));
+    assert!(accepted(&pam.authenticate("alice", PW)));
+    assert!(!accepted(&pam.authenticate("alice", PW2)));
+    assert!(accepted(&pam.account("alice")));
+    env.register("root", PW);
+    // alice registered first, so she is the admin who locks root.
+    env.login("alice", PW);
+    env.run(&["lock", "root"], "").success();
+    assert!(!accepted(&pam.account("root")));
+    assert!(!accepted(&pam.authenticate("root", PW)));
+}
