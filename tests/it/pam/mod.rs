@@ -7,6 +7,7 @@
 
 mod direct;
 mod pamtester;
+mod sshd;
 
 use crate::common::*;
 use std::path::{Path, PathBuf};
