@@ -42,6 +42,8 @@ const NEED_A_DATABASE: &[&[&str]] = &[
     &["config", "set", "session.ttl", "1h"],
     &["db", "status"],
     &["db", "copy", "--to", "COPY_TARGET"],
+    &["pam", "auth"],
+    &["pam", "account"],
 ];
 
 /// The top-level commands `authctl --help` lists.
@@ -91,7 +93,14 @@ fn every_command_but_the_creators_is_exit_10_on_a_missing_database_and_creates_n
             .collect();
         let mut argv = vec!["--db", missing.to_str().unwrap()];
         argv.extend(&args);
-        let out = assert_error(env.run(&argv, &format!("{PW}\n{PW}\n")), 10, "");
+        // PAM_USER for `pam`, as pam_exec sets it (the others ignore it).
+        let run = env
+            .cmd()
+            .env("PAM_USER", "alice")
+            .args(&argv)
+            .write_stdin(format!("{PW}\n{PW}\n"))
+            .assert();
+        let out = assert_error(run, 10, "");
         assert_eq!(stderr(&out), expected, "{args:?}");
         assert_nothing_created(&missing, env.dir.path());
         assert_nothing_created(&copy_target, env.dir.path());
