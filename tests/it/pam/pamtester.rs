@@ -200,3 +200,27 @@ fn the_readme_lines_work_as_written() {
     assert!(!accepted(&pam.account("root")));
     assert!(!accepted(&pam.authenticate("root", PW)));
 }
+
+#[test]
+fn an_outdated_hash_is_upgraded_by_a_pam_login_as_by_verify() {
+    use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
+    if !pam_stack_available() {
+        return;
+    }
+    let env = TestEnv::new();
+    env.register("alice", PW);
+    let params = Params::new(19456, 2, 1, None).expect("params");
+    let old = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password(PW.as_bytes())
+        .expect("hash")
+        .to_string();
+    env.db().execute(&format!(
+        "UPDATE users SET password_hash = '{old}' WHERE username = 'alice'"
+    ));
+    let pam = PamService::authctl(&env);
+    assert!(!accepted(&pam.authenticate("alice", PW2)));
+    assert_eq!(env.db().user_text("password_hash", "alice"), old);
+    assert!(accepted(&pam.authenticate("alice", PW)));
+    let new = env.db().user_text("password_hash", "alice");
+    assert!(new.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"), "{new}");
+}
