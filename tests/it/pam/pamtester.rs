@@ -7,14 +7,23 @@ use std::time::Instant;
 
 const INCORRECT: &str = "authctl: incorrect username or password";
 
-#[test]
-fn right_password_passes_wrong_and_unknown_fail_alike_and_the_log_names_service_and_host() {
+/// alice's account and a service whose auth and account steps are
+/// authctl's, where a PAM stack can be used.
+fn alice_on_pam() -> Option<(TestEnv, PamService)> {
     if !pam_stack_available() {
-        return;
+        return None;
     }
     let env = TestEnv::new();
     env.register("alice", PW);
     let pam = PamService::authctl(&env);
+    Some((env, pam))
+}
+
+#[test]
+fn right_password_passes_wrong_and_unknown_fail_alike_and_the_log_names_service_and_host() {
+    let Some((env, pam)) = alice_on_pam() else {
+        return;
+    };
 
     let right = pam.authenticate("alice", PW);
     assert!(accepted(&right), "{right:?}");
@@ -61,12 +70,9 @@ fn right_password_passes_wrong_and_unknown_fail_alike_and_the_log_names_service_
 
 #[test]
 fn five_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused() {
-    if !pam_stack_available() {
+    let Some((env, pam)) = alice_on_pam() else {
         return;
-    }
-    let env = TestEnv::new();
-    env.register("alice", PW);
-    let pam = PamService::authctl(&env);
+    };
     for _ in 0..5 {
         assert!(!accepted(&pam.authenticate("alice", PW2)));
     }

@@ -106,6 +106,13 @@ fn a_database_in_a_setgid_directory_is_shared_with_that_group_only() {
         &format!("{PW}\n"),
     )
     .success();
+    let owner_verifies = || {
+        env.run(
+            &["--db", &db_arg, "verify", "alice", "--password-stdin"],
+            &format!("{PW}\n"),
+        )
+        .success();
+    };
     // Created private, in the directory's group; the admin opens it up.
     assert_eq!(mode(&db), 0o600);
     fs::set_permissions(&db, fs::Permissions::from_mode(0o664)).unwrap();
@@ -137,11 +144,7 @@ fn a_database_in_a_setgid_directory_is_shared_with_that_group_only() {
     let refused = as_member(PW);
     assert_eq!(refused.status.code(), Some(10));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("readable by group or others"));
-    env.run(
-        &["--db", &db_arg, "verify", "alice", "--password-stdin"],
-        &format!("{PW}\n"),
-    )
-    .success();
+    owner_verifies();
     assert_eq!(mode(&db), 0o660);
     let member = as_member(PW);
     assert!(
@@ -151,11 +154,7 @@ fn a_database_in_a_setgid_directory_is_shared_with_that_group_only() {
     );
     assert_eq!(as_member(PW2).status.code(), Some(3));
     // The owner's later commands leave the sharing as it is, side files too.
-    env.run(
-        &["--db", &db_arg, "verify", "alice", "--password-stdin"],
-        &format!("{PW}\n"),
-    )
-    .success();
+    owner_verifies();
     for entry in fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         assert_eq!(mode(&path) & 0o007, 0, "{}", path.display());
@@ -164,11 +163,7 @@ fn a_database_in_a_setgid_directory_is_shared_with_that_group_only() {
     // Without the setgid bit the directory shares nothing: the owner's
     // next open makes the file private again, and the member is refused.
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o770)).unwrap();
-    env.run(
-        &["--db", &db_arg, "verify", "alice", "--password-stdin"],
-        &format!("{PW}\n"),
-    )
-    .success();
+    owner_verifies();
     assert_eq!(mode(&db), 0o600);
     let refused = as_member(PW);
     assert_eq!(
