@@ -22,23 +22,26 @@ const MAX_AUTHTOK_BYTES: usize = 512;
 pub fn run(cli: &Cli, args: &PamArgs, db_given_as_argument: bool) -> Result<()> {
     let step = args.step;
     let result = check(cli, step, db_given_as_argument);
-    let user = pam_var("PAM_USER").ok().flatten().unwrap_or_default();
-    match &result {
-        Ok(()) => syslog::log(
-            Severity::Info,
-            &format!("{} {}: accepted", step.pam_type(), sanitize(&user)),
-        ),
-        Err(e) => syslog::log(
-            Severity::Notice,
-            &format!(
-                "{} {}: {}",
-                step.pam_type(),
-                sanitize(&user),
-                sanitize(&format!("{e:#}"))
-            ),
-        ),
-    }
+    let (severity, outcome) = match &result {
+        Ok(()) => (Severity::Info, "accepted".to_string()),
+        Err(e) => (Severity::Notice, format!("{e:#}")),
+    };
+    syslog::log(severity, &sanitize(&syslog_line(step, &outcome)));
     result
+}
+
+/// The syslog line for a check: the step, the outcome, then the request in
+/// pam_unix's `key=value` style (`rhost=` is what fail2ban's filters
+/// look for).
+fn syslog_line(step: PamStep, outcome: &str) -> String {
+    let var = |name: &str| pam_var(name).ok().flatten().unwrap_or_default();
+    format!(
+        "{}: {outcome}; user={} service={} rhost={}",
+        step.pam_type(),
+        var("PAM_USER"),
+        var("PAM_SERVICE"),
+        var("PAM_RHOST")
+    )
 }
 
 /// The check itself; its error is the one reported.

@@ -144,10 +144,11 @@ fn each_check_sends_one_authpriv_line_to_syslog() {
         let mut buf = [0u8; 2048];
         let n = socket.recv(&mut buf).expect("a syslog line");
         let line = String::from_utf8_lossy(&buf[..n]).into_owned();
-        if line.contains(" syslogged: ") {
+        if line.contains("; user=syslogged ") {
             lines.push(line);
         }
     }
+    let request = format!("user=syslogged service=direct rhost={RHOST}");
     let shape = |line: &str| -> (String, String) {
         let (head, message) = line.split_once("]: ").expect("tag");
         let (priority, tag) = head.split_once(">authctl[").expect("priority and name");
@@ -157,12 +158,12 @@ fn each_check_sends_one_authpriv_line_to_syslog() {
     assert_eq!(
         lines.iter().map(|l| shape(l)).collect::<Vec<_>>(),
         [
-            ("<86".into(), "auth syslogged: accepted".into()),
+            ("<86".into(), format!("auth: accepted; {request}")),
             (
                 "<85".into(),
-                "auth syslogged: incorrect username or password".into()
+                format!("auth: incorrect username or password; {request}")
             ),
-            ("<86".into(), "account syslogged: accepted".into()),
+            ("<86".into(), format!("account: accepted; {request}")),
         ]
     );
 }
