@@ -149,15 +149,24 @@ pub fn database_argument(env: &TestEnv) -> String {
     }
 }
 
-/// pamtester's verdict: `true` when PAM said yes (and pamtester said so).
+/// pamtester's verdict: `true` when PAM said yes. A no must be
+/// PAM_SYSTEM_ERR ("System error"), whatever authctl's exit code was:
+/// pam_exec maps 0 to PAM_SUCCESS and every other exit to that.
 pub fn accepted(out: &Output) -> bool {
     let said = String::from_utf8_lossy(&out.stdout);
-    match out.status.success() {
-        true => {
-            said.contains("pamtester: successfully") || said.contains("account management done")
-        }
-        false => false,
+    let complained = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        assert!(
+            said.contains("pamtester: successfully") || said.contains("account management done"),
+            "{said}"
+        );
+        return true;
     }
+    assert!(
+        complained.trim_end().ends_with("pamtester: System error"),
+        "not PAM_SYSTEM_ERR: {complained}"
+    );
+    false
 }
 
 /// The audit events of `user`, oldest first: (event, outcome, detail).
