@@ -91,7 +91,8 @@ host from PAM_RHOST, as pam_exec sets them; `auth` reads the password from
 standard input as pam_exec's expose_authtok writes it. The database must be
 given with --db on the command line: the environment pam_exec passes can
 come from the user logging in, so AUTHCTL_DB and PG* variables are ignored.
-Prints nothing on stdout; a refusal is one line on stderr and in syslog.
+Prints nothing on stdout; a refusal is one line on stderr, and every check
+is one line in syslog (facility authpriv).
 
 Exit codes (pam_exec turns every code but 0 into a failure):
   0  the password is right / the account may log in
