@@ -324,7 +324,11 @@ fn main() {
     for note in notes {
         println!("- {note}");
     }
-    println!("- runs: {runs} alternating ({import_runs} for the import); cores: {cores}");
+    let import_note = match only.has("import") {
+        true => format!(" ({import_runs} for the import)"),
+        false => String::new(),
+    };
+    println!("- runs: {runs} alternating{import_note}; cores: {cores}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -145,32 +145,38 @@ impl Accounts {
     }
 
     /// Counts a check of `account` ([`Accounts::begin_check`]) while
-    /// another thread checks `password` against `hash`: the count's commit
-    /// waits on the disk, the hash on the CPU, so a login takes the longer
-    /// of the two rather than their sum. The hash's outcome is looked at
-    /// only once the count is in, so every check still counts toward a
-    /// lockout before anyone learns whether it matched, and a refused
-    /// check's outcome is dropped unread. `None` if no thread could be
-    /// started: the caller then does both in turn.
+    /// `password` is checked against `hash` on a thread pool of one thread
+    /// per lane of the hash, at most one per core (the lanes are computed
+    /// in parallel; more threads than cores would only take turns): the
+    /// count's commit waits on the disk, the hash on the CPU, so a login
+    /// takes the longer of the two rather than their sum. The hash's
+    /// outcome is looked at only once the count is in, so every check
+    /// still counts toward a lockout before anyone learns whether it
+    /// matched, and a refused check's outcome is dropped unread. `None` if
+    /// no thread could be started: the caller then does both in turn.
     fn hash_while_counting(
         &mut self,
         account: &Account,
         password: &Password,
         hash: &str,
     ) -> Option<Result<std::result::Result<bool, Refusal>>> {
-        std::thread::scope(|scope| {
-            let hashing = std::thread::Builder::new()
-                .spawn_scoped(scope, || password::verify(password, hash))
-                .ok()?;
-            let began = self.begin_check(account);
-            let verified = hashing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            Some(match began {
-                Err(e) => Err(e),
-                Ok(Some(refusal)) => Ok(Err(refusal)),
-                Ok(None) => verified.map(Ok),
-            })
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(password::lanes(hash).clamp(1, cores))
+            .build()
+            .ok()?;
+        let mut verified = None;
+        let mut began = None;
+        pool.in_place_scope(|scope| {
+            scope.spawn(|_| verified = Some(password::verify(password, hash)));
+            began = Some(self.begin_check(account));
+        });
+        // Both ran: the scope ends only when its spawned work has.
+        let (began, verified) = (began?, verified?);
+        Some(match began {
+            Err(e) => Err(e),
+            Ok(Some(refusal)) => Ok(Err(refusal)),
+            Ok(None) => verified.map(Ok),
         })
     }
 
