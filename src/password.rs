@@ -290,6 +290,15 @@ impl Hasher {
     }
 }
 
+/// How many lanes a check of `stored` computes in parallel: its `p`, or 1
+/// for bcrypt and anything that does not parse (which `verify` refuses).
+pub(crate) fn lanes(stored: &str) -> usize {
+    PasswordHash::new(stored)
+        .ok()
+        .and_then(|parsed| Params::try_from(&parsed).ok())
+        .map_or(1, |params| usize::try_from(params.p_cost()).unwrap_or(1))
+}
+
 /// Checks a password against a stored hash: an Argon2id PHC string (using
 /// the parameters it records) or an imported bcrypt hash. `Ok(false)` means
 /// the password is wrong.

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each bench uses its own part
 
+pub mod argon2_c;
+
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -209,4 +211,79 @@ pub fn assert_same_json(ours: &str, theirs: &str) {
     let parse =
         |doc: &str| serde_json::from_str::<serde_json::Value>(doc).expect("a JSON document");
     assert_eq!(parse(ours), parse(theirs), "the two documents differ");
+}
+
+/// Instructions executed by one run of `cmd` fed `stdin` (every thread,
+/// from `execve` on), counted by callgrind: steady where wall times on a
+/// shared machine are not. `None` (and a line on stderr) without valgrind,
+/// or when `AUTHCTL_BENCH_CALLGRIND=0`.
+pub fn instructions(cmd: &Command, stdin: &[u8]) -> Option<u64> {
+    if std::env::var("AUTHCTL_BENCH_CALLGRIND").is_ok_and(|v| v == "0") {
+        return None;
+    }
+    let out_file = std::env::temp_dir().join(format!("authctl-bench-{}.cg", std::process::id()));
+    let mut counted = Command::new("valgrind");
+    counted
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out_file.display()))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            counted.env(k, v);
+        }
+    }
+    let child = counted
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("no instruction counts: valgrind is not installed");
+        return None;
+    };
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin);
+    }
+    let out = child.wait_with_output().expect("wait");
+    let _ = std::fs::remove_file(&out_file);
+    let text = String::from_utf8_lossy(&out.stderr);
+    let count = text
+        .lines()
+        .find_map(|l| {
+            l.split_once("Collected :")
+                .map(|(_, n)| n.trim().to_string())
+        })
+        .and_then(|n| n.parse().ok());
+    if !out.status.success() || count.is_none() {
+        eprintln!("no instruction count for {cmd:?} under callgrind");
+        return None;
+    }
+    count
+}
+
+/// A count of instructions for a report: millions, or `-` without one.
+pub fn millions(count: Option<u64>) -> String {
+    count.map_or("-".to_string(), |n| format!("{:.2}M", n as f64 / 1e6))
+}
+
+/// Which comparisons to run: `AUTHCTL_BENCH_ONLY`, a comma-separated list
+/// of names, or all of them when unset.
+pub struct Only(Option<Vec<String>>);
+
+impl Only {
+    pub fn from_env() -> Only {
+        Only(
+            std::env::var("AUTHCTL_BENCH_ONLY")
+                .ok()
+                .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
+        )
+    }
+
+    /// Whether the comparison `name` is to run.
+    pub fn has(&self, name: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| n == name))
+    }
 }

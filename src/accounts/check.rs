@@ -1,7 +1,7 @@
 //! Password checks, the way into every account: counted toward a lockout
-//! before hashing, an unknown name costing what a wrong password costs, a
-//! second factor for accounts that have one, and the success recorded only
-//! if nothing changed meanwhile. `login` and `verify` finish a check.
+//! before their outcome is read, an unknown name costing what a wrong
+//! password costs, a second factor for accounts that have one, and the
+//! success recorded only if nothing changed meanwhile. `login` and `verify` finish a check.
 
 use super::{Accounts, NewSession, Session};
 use crate::audit::{Event, EventKind, Outcome};
@@ -79,10 +79,11 @@ impl PasswordChecked {
 
 impl Accounts {
     /// Checks a username and password, the first step of every login,
-    /// `verify` and password check: counted toward a lockout before
-    /// hashing; an unknown username costs the same time as a wrong password
-    /// and fails the same way; a locked account is refused without
-    /// checking. The success (with any hash upgrade) is recorded by the
+    /// `verify` and password check: counted toward a lockout before its
+    /// outcome is read (the count is committed while the password hashes);
+    /// an unknown username costs the same time as a wrong password and
+    /// fails the same way; an account found locked is refused without
+    /// hashing. The success (with any hash upgrade) is recorded by the
     /// second step, in the transaction that acts on it.
     ///
     /// `by` is the caller's session when a logged-in user checks a password
@@ -105,10 +106,26 @@ impl Accounts {
             self.store.record_event(&event)?;
             return Err(Error::AuthenticationFailed);
         };
-        if let Some(refusal) = self.begin_check(&account)? {
-            return Err(self.refuse_check(username, actor, refusal));
-        }
-        if !password::verify(password, &hash)? {
+        let now = self.now();
+        let looks_locked =
+            account.admin_lock.is_some() || account.locked_until.is_some_and(|until| until > now);
+        let matched = match looks_locked {
+            // Refused without hashing, as before.
+            true => None,
+            false => self.hash_while_counting(&account, password, &hash),
+        };
+        let matched = match matched {
+            Some(Ok(Ok(matched))) => matched,
+            Some(Ok(Err(refusal))) => return Err(self.refuse_check(username, actor, refusal)),
+            Some(Err(e)) => return Err(e),
+            None => {
+                if let Some(refusal) = self.begin_check(&account)? {
+                    return Err(self.refuse_check(username, actor, refusal));
+                }
+                password::verify(password, &hash)?
+            }
+        };
+        if !matched {
             return Err(self.fail_check(&account, actor, None));
         }
         // Hashing happens here, before the write transaction takes its lock.
@@ -124,6 +141,42 @@ impl Accounts {
                 second_factor: None,
             },
             actor: actor.cloned(),
+        })
+    }
+
+    /// Counts a check of `account` ([`Accounts::begin_check`]) while
+    /// `password` is checked against `hash` on a thread pool of one thread
+    /// per lane of the hash, at most one per core (the lanes are computed
+    /// in parallel; more threads than cores would only take turns): the
+    /// count's commit waits on the disk, the hash on the CPU, so a login
+    /// takes the longer of the two rather than their sum. The hash's
+    /// outcome is looked at only once the count is in, so every check
+    /// still counts toward a lockout before anyone learns whether it
+    /// matched, and a refused check's outcome is dropped unread. `None` if
+    /// no thread could be started: the caller then does both in turn.
+    fn hash_while_counting(
+        &mut self,
+        account: &Account,
+        password: &Password,
+        hash: &str,
+    ) -> Option<Result<std::result::Result<bool, Refusal>>> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(password::lanes(hash).clamp(1, cores))
+            .build()
+            .ok()?;
+        let mut verified = None;
+        let mut began = None;
+        pool.in_place_scope(|scope| {
+            scope.spawn(|_| verified = Some(password::verify(password, hash)));
+            began = Some(self.begin_check(account));
+        });
+        // Both ran: the scope ends only when its spawned work has.
+        let (began, verified) = (began?, verified?);
+        Some(match began {
+            Err(e) => Err(e),
+            Ok(Some(refusal)) => Ok(Err(refusal)),
+            Ok(None) => verified.map(Ok),
         })
     }
 
