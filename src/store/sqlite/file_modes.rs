@@ -4,16 +4,16 @@
 //! otherwise stay readable by every local user); a file of someone else's
 //! that others may read is refused rather than used.
 //!
-//! One exception, which takes two deliberate acts: a database in a setgid
-//! directory is shared with that directory's group (as `/etc/shadow` is
-//! with `shadow`), so that a service whose PAM stack runs as a member can
-//! use it. Its files of that group keep group read and write (never
-//! other): an admin makes the directory `2770` and the file `0660`.
+//! The side files (`-wal`, `-shm`, `-journal`) are names anyone who may
+//! write to the directory can create: one that is a symbolic link, not a
+//! regular file, or a hard link is refused, and modes are changed through
+//! a descriptor opened without following links, so that a link planted
+//! there cannot make authctl (perhaps root) change some other file.
 
 use crate::error::{Error, Result};
-use std::fs;
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// The files SQLite keeps for the database at `path`: the file itself and
@@ -33,33 +33,38 @@ fn database_files(path: &Path) -> [PathBuf; 4] {
 }
 
 /// Takes group and other bits off every existing file of the database at
-/// `path` that we own, and refuses (exit 10) one owned by someone else that group
-/// or others may read. A symbolic link is judged, and changed, by the file
-/// it points to. In a directory shared with a group (setgid), files of
-/// that group keep, and may have, group read and write.
+/// `path` that we own, and refuses (exit 10) one owned by someone else that
+/// group or others may read, or that we may not read at all. The database
+/// path itself may be a symbolic link (judged, and changed, by the file it
+/// points to); a side file may not.
 pub(super) fn make_private(path: &Path) -> Result<()> {
     let me = nix::unistd::geteuid().as_raw();
-    let shared_with = shared_group(path);
-    for file in database_files(path) {
-        let meta = match fs::metadata(&file) {
+    for (i, file) in database_files(path).iter().enumerate() {
+        let side_file = i > 0;
+        let looked = match side_file {
+            true => fs::symlink_metadata(file),
+            false => fs::metadata(file),
+        };
+        let meta = match looked {
             Ok(meta) => meta,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
             Err(e) => return Err(Error::io(format!("cannot open {}", file.display()), e)),
         };
-        let mode = meta.mode() & 0o777;
-        let group_may = match shared_with == Some(meta.gid()) {
-            true => 0o060,
-            false => 0,
-        };
         let shown = file.display();
-        if meta.uid() != me && file == path {
-            refuse_unreadable(&file, meta.uid(), mode)?;
+        if side_file && (!meta.file_type().is_file() || meta.nlink() > 1) {
+            return Err(Error::DatabaseUnusable(format!(
+                "{shown} is not a regular file of its own (a symbolic or hard link?): remove it"
+            )));
         }
-        if mode & 0o077 & !group_may == 0 {
+        if meta.uid() != me && !side_file {
+            refuse_unreadable(file, meta.uid(), meta.mode() & 0o777)?;
+        }
+        let mode = meta.mode() & 0o777;
+        if mode & 0o077 == 0 {
             continue;
         }
         if meta.uid() != me {
-            if mode & 0o044 & !group_may == 0 {
+            if mode & 0o044 == 0 {
                 continue;
             }
             return Err(Error::DatabaseUnusable(format!(
@@ -68,39 +73,43 @@ pub(super) fn make_private(path: &Path) -> Result<()> {
             )));
         }
         // The owner's own bits stay: a file made read-only stays read-only.
-        fs::set_permissions(
-            &file,
-            fs::Permissions::from_mode(mode & (0o700 | group_may)),
-        )
-        .map_err(|e| Error::io(format!("cannot make {shown} private (chmod 600)"), e))?;
+        let private = fs::Permissions::from_mode(meta.mode() & 0o7700);
+        let changed = match side_file {
+            true => same_file_no_follow(file, &meta).and_then(|f| f.set_permissions(private)),
+            false => fs::set_permissions(file, private),
+        };
+        changed.map_err(|e| Error::io(format!("cannot make {shown} private (chmod 600)"), e))?;
     }
     Ok(())
 }
 
-/// Refuses (exit 10, saying why) a database file of someone else's that
-/// we may not read, rather than leave SQLite to say "unable to open
-/// database file". (One we may read but not write opens read-only.)
-fn refuse_unreadable(file: &Path, owner: u32, mode: u32) -> Result<()> {
-    use nix::unistd::{AccessFlags, access};
-    match access(file, AccessFlags::R_OK) {
-        Ok(()) => Ok(()),
-        Err(_) => Err(Error::DatabaseUnusable(format!(
-            "{} belongs to uid {owner} (mode {mode:04o}) and uid {} may not read it",
-            file.display(),
-            nix::unistd::getuid()
-        ))),
+/// Opens `file` without following a symbolic link (or blocking on a FIFO),
+/// as the file `seen` describes: one swapped in since is an error.
+fn same_file_no_follow(file: &Path, seen: &Metadata) -> io::Result<File> {
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .open(file)?;
+    let now = opened.metadata()?;
+    match (now.dev(), now.ino()) == (seen.dev(), seen.ino()) {
+        true => Ok(opened),
+        false => Err(io::Error::other("it was replaced while being checked")),
     }
 }
 
-/// The group the database at `path` is shared with: that of its directory
-/// (the real one, past a symbolic link) when the directory is setgid, so
-/// that every file created in it takes that group.
-fn shared_group(path: &Path) -> Option<u32> {
-    let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = match real.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let meta = fs::metadata(dir).ok()?;
-    (meta.mode() & 0o2000 != 0).then(|| meta.gid())
+/// Refuses (exit 10, saying why) a database file of someone else's that
+/// we may not read, rather than leave SQLite to say "unable to open
+/// database file". Judged by opening it, as SQLite will (with the
+/// effective uid, which is what a setuid caller such as su runs with).
+fn refuse_unreadable(file: &Path, owner: u32, mode: u32) -> Result<()> {
+    match File::open(file) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            Err(Error::DatabaseUnusable(format!(
+                "{} belongs to uid {owner} (mode {mode:04o}) and uid {} may not read it",
+                file.display(),
+                nix::unistd::geteuid()
+            )))
+        }
+        _ => Ok(()),
+    }
 }

@@ -5,6 +5,7 @@
 use crate::common::*;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 
 /// `sh -c SCRIPT` in the test directory with `authctl` as `$A` and umask
 /// 022 already set, as in a shell of a user who never changed it.
@@ -86,90 +87,32 @@ fn someone_elses_database_file_that_others_may_read_is_refused() {
 }
 
 #[test]
-fn a_database_in_a_setgid_directory_is_shared_with_that_group_only() {
-    if !is_root() {
-        eprintln!("skipped: a group member who is not the owner needs root to make");
-        return;
-    }
-    use std::os::unix::process::CommandExt;
+fn a_side_file_that_is_a_link_is_refused_and_its_target_left_alone() {
     let env = TestEnv::sqlite();
-    // nobody may pass through the test directory to the shared one.
-    fs::set_permissions(env.dir.path(), fs::Permissions::from_mode(0o711)).unwrap();
-    let dir = env.dir.path().join("shared");
-    fs::create_dir(&dir).unwrap();
-    std::os::unix::fs::chown(&dir, Some(0), Some(NOBODY)).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o2770)).unwrap();
-    let db = dir.join("users.db");
-    let db_arg = db.display().to_string();
-    env.run(
-        &["--db", &db_arg, "register", "alice", "--password-stdin"],
-        &format!("{PW}\n"),
-    )
-    .success();
-    let owner_verifies = || {
-        env.run(
-            &["--db", &db_arg, "verify", "alice", "--password-stdin"],
-            &format!("{PW}\n"),
-        )
+    env.register("alice", PW);
+    let target = env.dir.path().join("someone-elses-file");
+    fs::write(&target, "not ours to change").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+    let wal = PathBuf::from(format!("{}-wal", env.db_path().display()));
+    let _ = fs::remove_file(&wal);
+    std::os::unix::fs::symlink(&target, &wal).unwrap();
+    assert_error(
+        env.run(&["verify", "alice", "--password-stdin"], &format!("{PW}\n")),
+        10,
+        "is not a regular file of its own",
+    );
+    assert_eq!(mode(&target), 0o644, "the link's target is untouched");
+    assert_eq!(fs::read_to_string(&target).unwrap(), "not ours to change");
+    // A hard link is refused too.
+    fs::remove_file(&wal).unwrap();
+    fs::hard_link(&target, &wal).unwrap();
+    assert_error(
+        env.run(&["verify", "alice", "--password-stdin"], &format!("{PW}\n")),
+        10,
+        "is not a regular file of its own",
+    );
+    assert_eq!(mode(&target), 0o644);
+    fs::remove_file(&wal).unwrap();
+    env.run(&["verify", "alice", "--password-stdin"], &format!("{PW}\n"))
         .success();
-    };
-    // Created private, in the directory's group; the admin opens it up.
-    assert_eq!(mode(&db), 0o600);
-    fs::set_permissions(&db, fs::Permissions::from_mode(0o664)).unwrap();
-    // As a member of the group (nobody, with nogroup and no other group),
-    // through `authctl pam` as a service's PAM stack would run it.
-    let as_member = |stdin: &str| {
-        let mut cmd = std::process::Command::new(BIN);
-        cmd.env_clear()
-            .env("PAM_TYPE", "auth")
-            .env("PAM_USER", "alice")
-            .args(["--db", &db_arg, "pam", "auth"])
-            .uid(NOBODY)
-            .gid(NOBODY)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
-    // Readable by others: refused to the member, and the owner takes
-    // "other" away (keeping the group's read and write).
-    let refused = as_member(PW);
-    assert_eq!(refused.status.code(), Some(10));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("readable by group or others"));
-    owner_verifies();
-    assert_eq!(mode(&db), 0o660);
-    let member = as_member(PW);
-    assert!(
-        member.status.success(),
-        "{}",
-        String::from_utf8_lossy(&member.stderr)
-    );
-    assert_eq!(as_member(PW2).status.code(), Some(3));
-    // The owner's later commands leave the sharing as it is, side files too.
-    owner_verifies();
-    for entry in fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        assert_eq!(mode(&path) & 0o007, 0, "{}", path.display());
-    }
-    assert_eq!(mode(&db), 0o660);
-    // Without the setgid bit the directory shares nothing: the owner's
-    // next open makes the file private again, and the member is refused.
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o770)).unwrap();
-    owner_verifies();
-    assert_eq!(mode(&db), 0o600);
-    let refused = as_member(PW);
-    assert_eq!(
-        refused.status.code(),
-        Some(10),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
 }
