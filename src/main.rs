@@ -8,6 +8,7 @@ mod fsutil;
 mod hardening;
 mod json;
 mod output;
+mod pam_request;
 mod paths;
 mod prompt;
 mod session_file;

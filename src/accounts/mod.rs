@@ -86,14 +86,20 @@ impl Accounts {
     /// unless set), a failed login or a missing database is
     /// [`Error::DatabaseUnusable`].
     pub fn connect(url: &str) -> Result<Accounts> {
-        Accounts::connect_with(url, &|name| std::env::var(name).ok())
+        let target = Target::from_url(url, &|name| std::env::var(name).ok())?;
+        Accounts::over(Box::new(PgStore::connect(&target)?))
     }
 
-    /// [`connect`](Accounts::connect), with the variables read from `var`
-    /// instead of the environment (`HOME` locates `~/.pgpass`): for a
-    /// caller whose environment is not its own to trust, as under PAM.
-    pub fn connect_with(url: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Accounts> {
-        let target = Target::from_url(url, var)?;
+    /// Connects to the PostgreSQL database at `url` for checks made for
+    /// other programs (PAM), with the variables read from `var` instead of
+    /// the environment (`HOME` locates `~/.pgpass`): the URL must name the
+    /// user and the database, and a server reached over TCP must be
+    /// verified (`sslmode=verify-full`), else [`Error::Invalid`].
+    pub fn connect_for_service(
+        url: &str,
+        var: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Accounts> {
+        let target = Target::for_service(url, var)?;
         Accounts::over(Box::new(PgStore::connect(&target)?))
     }
 

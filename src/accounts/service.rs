@@ -44,6 +44,16 @@ impl ServiceRequest<'_> {
     }
 }
 
+/// `typed` if it is a username exactly as stored. authctl's names are
+/// case-insensitive, but the service and the modules after this one go on
+/// with PAM_USER as typed, and OS user names are not: `ALICE` must not log
+/// in as whatever `ALICE` is to them with alice's password.
+fn exact_username(typed: &str) -> Option<Username> {
+    Username::parse(typed)
+        .ok()
+        .filter(|username| username.as_str() == typed)
+}
+
 impl Accounts {
     /// Names `request` in every audit event this service records from now on.
     pub fn answering(&mut self, request: &ServiceRequest<'_>) {
@@ -51,7 +61,8 @@ impl Accounts {
     }
 
     /// PAM's authentication step: checks `typed`'s password with the rules
-    /// of [`verify`](Accounts::verify). An account with two-factor login is
+    /// of [`verify`](Accounts::verify); `typed` must be the username exactly
+    /// (lowercase), or it is an unknown user. An account with two-factor login is
     /// refused, counted as a failed attempt like a check whose code is
     /// missing: pam_exec has no second prompt, and a code appended to the
     /// password would reach every other module of the PAM stack as part of
@@ -61,7 +72,7 @@ impl Accounts {
         typed: &str,
         password: &Password,
     ) -> Result<Account> {
-        let Ok(username) = Username::parse(typed) else {
+        let Some(username) = exact_username(typed) else {
             return Err(self.refuse_login(typed, password));
         };
         let checked = self.check_first_factor(None, &username, password)?;
@@ -81,7 +92,7 @@ impl Accounts {
     /// refused login).
     pub fn check_account_for_service(&mut self, typed: &str) -> Result<Account> {
         let no_such_user = || Error::NoSuchUser(escape_for_terminal(typed).into_owned());
-        let username = Username::parse(typed).map_err(|_| no_such_user())?;
+        let username = exact_username(typed).ok_or_else(no_such_user)?;
         let account = self
             .store
             .find_account(&username)?

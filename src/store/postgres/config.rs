@@ -196,6 +196,38 @@ impl Target {
     }
 }
 
+impl Target {
+    /// The settings for `url` for a connection that decides logins for
+    /// other programs (PAM): completed from `var` only; the URL must name
+    /// the user and the database (no default from whoever runs us: under
+    /// su that is the person logging in); and a server reached over TCP
+    /// must prove who it is (`sslmode=verify-full`), or anyone on the
+    /// network path could answer for it.
+    pub(crate) fn for_service(url: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Target> {
+        let (bare, _, _) = take_tls_params(url);
+        let named = postgres::Config::from_str(&bare).map_err(|_| {
+            Error::Invalid("invalid PostgreSQL URL (see `psql` for the syntax)".to_string())
+        })?;
+        if named.get_user().is_none() || named.get_dbname().is_none() {
+            return Err(Error::Invalid(
+                "the PostgreSQL URL must name the user and the database here (postgresql://USER@HOST/DATABASE)".to_string(),
+            ));
+        }
+        let target = Target::from_url(url, var)?;
+        let over_tcp = target
+            .config
+            .get_hosts()
+            .iter()
+            .any(|host| matches!(host, Host::Tcp(_)));
+        if over_tcp && target.tls.mode != SslMode::VerifyFull {
+            return Err(Error::Invalid(
+                "a PostgreSQL server reached over TCP needs sslmode=verify-full (and sslrootcert) here; a local one can be reached by its socket (?host=/var/run/postgresql)".to_string(),
+            ));
+        }
+        Ok(target)
+    }
+}
+
 /// `host H port P database D user U`, for messages.
 fn place(config: &postgres::Config) -> String {
     let host = match config.get_hosts().first() {

@@ -43,6 +43,9 @@ fn exit_codes_follow_the_contract_with_nothing_on_stdout() {
         "incorrect",
     );
     assert_error(pam(&env, "auth", "nobody", PW.as_bytes()), 3, "incorrect");
+    // PAM_USER is the name exactly: the service goes on with it as typed.
+    assert_error(pam(&env, "auth", "ALICE", PW.as_bytes()), 3, "incorrect");
+    assert_error(pam(&env, "account", "Alice", b""), 6, "no such user: Alice");
     pam(&env, "account", "alice", b"")
         .success()
         .stdout("")
@@ -102,6 +105,42 @@ fn it_refuses_to_run_other_than_as_pam_exec_runs_it() {
         .write_stdin(PW)
         .assert();
     assert_error(wrong_type, 2, "PAM_TYPE session, but it says `pam auth`");
+    // A PostgreSQL URL must say whom to log in as, and where over TCP a
+    // server must prove who it is: a login is decided by its answer.
+    for (url, why) in [
+        (
+            "postgresql:///authctl?host=/var/run/postgresql",
+            "must name the user and the database",
+        ),
+        (
+            "postgresql://authctl@db.example.org/authctl",
+            "needs sslmode=verify-full",
+        ),
+        (
+            "postgresql://authctl@db.example.org/authctl?sslmode=require",
+            "needs sslmode=verify-full",
+        ),
+    ] {
+        let refused = env
+            .cmd()
+            .env("PAM_USER", "alice")
+            .args(["--db", url, "pam", "account"])
+            .assert();
+        assert_error(refused, 2, why);
+    }
+    if env.db_url.is_none() {
+        let relative = env
+            .cmd()
+            .env("PAM_USER", "alice")
+            .args(["--db", "data/users.db", "pam", "auth"])
+            .write_stdin(PW)
+            .assert();
+        assert_error(
+            relative,
+            2,
+            "needs an absolute --db path, not data/users.db",
+        );
+    }
     let unknown_step = env.cmd().args(["--db", &db, "pam", "session"]).assert();
     assert_error(unknown_step, 2, "invalid value 'session'");
     // None of these counted as a password check.
@@ -124,7 +163,9 @@ fn each_check_sends_one_authpriv_line_to_syslog() {
     let half = std::env::var("AUTHCTL_TEST_BACKEND").is_ok();
     if !is_root() || half || Path::new("/dev/log").exists() {
         if !half {
-            eprintln!("skipping the syslog test: it needs root and no syslog daemon on /dev/log");
+            eprintln!(
+                "skipping the syslog test: it needs root and no syslog daemon (or stale socket) on /dev/log"
+            );
         }
         return;
     }
@@ -138,17 +179,25 @@ fn each_check_sends_one_authpriv_line_to_syslog() {
     pam(&env, "auth", "syslogged", PW.as_bytes()).success();
     pam(&env, "auth", "syslogged", PW2.as_bytes()).code(3);
     pam(&env, "account", "syslogged", b"").success();
-    // Other tests' checks may land here too: keep this user's lines.
+    // A name typed at a login prompt with a space in it stays one token.
+    pam(&env, "auth", "x rhost=10.9.9.9", PW.as_bytes()).code(3);
+    // Other tests' checks may land here too: keep this test's lines.
     let mut lines = Vec::new();
-    while lines.len() < 3 {
+    let mut injected = None;
+    while lines.len() < 3 || injected.is_none() {
         let mut buf = [0u8; 2048];
         let n = socket.recv(&mut buf).expect("a syslog line");
         let line = String::from_utf8_lossy(&buf[..n]).into_owned();
-        if line.contains("; user=syslogged ") {
+        if line.ends_with(r" user=x\x20rhost=10.9.9.9") {
+            injected = Some(line.clone());
+        }
+        if line.ends_with(" user=syslogged") {
             lines.push(line);
         }
     }
-    let request = format!("user=syslogged service=direct rhost={RHOST}");
+    let injected = injected.expect("the line of the odd name");
+    assert_eq!(injected.matches(" rhost=").count(), 1, "{injected}");
+    let request = format!("service=direct rhost={RHOST} user=syslogged");
     let shape = |line: &str| -> (String, String) {
         let (head, message) = line.split_once("]: ").expect("tag");
         let (priority, tag) = head.split_once(">authctl[").expect("priority and name");
