@@ -10,6 +10,9 @@ use crate::lockout::Refusal;
 use crate::model::{Account, AccountStatus, Username, escape_for_terminal};
 use crate::password::Password;
 
+/// Why a two-factor account's check failed, in its audit event.
+const TWO_FACTOR_REFUSED: &str = "two-factor login is on, and PAM gives no second prompt";
+
 /// Longest service or host name kept in an audit event, in characters.
 const MAX_ORIGIN_CHARS: usize = 64;
 
@@ -75,15 +78,33 @@ impl Accounts {
         let Some(username) = exact_username(typed) else {
             return Err(self.refuse_login(typed, password));
         };
+        if let Some(account) = self.store.find_account(&username)?
+            && account.two_factor
+        {
+            return Err(self.refuse_two_factor(&account, password));
+        }
         let checked = self.check_first_factor(None, &username, password)?;
         if checked.needs_code() {
-            return Err(self.fail_check(
-                &checked.account,
-                None,
-                Some("two-factor login is on, and PAM gives no second prompt"),
-            ));
+            // Two-factor login was turned on since the look above.
+            return Err(self.fail_check(&checked.account, None, Some(TWO_FACTOR_REFUSED)));
         }
         self.verify(checked, None)
+    }
+
+    /// Refuses an account with two-factor login whatever the password: the
+    /// attempt is counted (and may lock it) and costs one hash, as a wrong
+    /// password does, but the password is never checked, so neither the
+    /// answer nor the time (a right password against an outdated hash
+    /// would cost an upgrade) says whether it was right.
+    fn refuse_two_factor(&mut self, account: &Account, password: &Password) -> Error {
+        match self.begin_check(account) {
+            Ok(Some(refusal)) => self.refuse_check(&account.username, None, refusal),
+            Ok(None) => {
+                self.settings.hash.verify_dummy(password);
+                self.fail_check(account, None, Some(TWO_FACTOR_REFUSED))
+            }
+            Err(e) => e,
+        }
     }
 
     /// PAM's account step, run after any module's password check: the

@@ -183,7 +183,11 @@ fn a_two_factor_account_is_refused_and_the_attempt_counts() {
                 "failure".into(),
                 format!("two-factor login is on, and PAM gives no second prompt; {origin}")
             ),
-            ("login_failed".into(), "failure".into(), origin),
+            (
+                "login_failed".into(),
+                "failure".into(),
+                format!("two-factor login is on, and PAM gives no second prompt; {origin}")
+            ),
         ]
     );
 }
