@@ -9,6 +9,10 @@ use std::path::Path;
 /// The socket syslog daemons and journald listen on.
 const SOCKET: &str = "/dev/log";
 
+/// Longest message sent, in characters (RFC 3164's whole packet is 1024
+/// bytes; longer is cut, never split).
+const MAX_MESSAGE_CHARS: usize = 900;
+
 /// LOG_AUTHPRIV: security messages, kept from ordinary users.
 const FACILITY_AUTHPRIV: u8 = 10;
 
@@ -25,6 +29,7 @@ pub enum Severity {
 /// (the daemon adds the time it received it).
 fn datagram(severity: Severity, message: &str) -> String {
     let priority = FACILITY_AUTHPRIV * 8 + severity as u8;
+    let message: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
     format!("<{priority}>authctl[{}]: {message}", std::process::id())
 }
 
@@ -48,5 +53,7 @@ mod tests {
         let pid = std::process::id();
         assert_eq!(line, format!("<85>authctl[{pid}]: auth alice: refused"));
         assert!(datagram(Severity::Info, "x").starts_with("<86>authctl["));
+        let long = datagram(Severity::Notice, &"y".repeat(5000));
+        assert_eq!(long.matches('y').count(), MAX_MESSAGE_CHARS);
     }
 }
