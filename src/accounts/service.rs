@@ -112,7 +112,14 @@ impl Accounts {
     /// admin or after failed logins ([`Error::Locked`], recorded as a
     /// refused login).
     pub fn check_account_for_service(&mut self, typed: &str) -> Result<Account> {
-        let no_such_user = || Error::NoSuchUser(escape_for_terminal(typed).into_owned());
+        // Not echoed unless it could be a name: the message reaches syslog,
+        // where a typed "x rhost=..." must not read as a field.
+        let no_such_user = || {
+            Error::NoSuchUser(match Username::parse(typed) {
+                Ok(_) => escape_for_terminal(typed).into_owned(),
+                Err(_) => "(not a valid username)".to_string(),
+            })
+        };
         let username = exact_username(typed).ok_or_else(no_such_user)?;
         let account = self
             .store

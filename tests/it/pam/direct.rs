@@ -181,22 +181,25 @@ fn each_check_sends_one_authpriv_line_to_syslog() {
     pam(&env, "account", "syslogged", b"").success();
     // A name typed at a login prompt with a space in it stays one token.
     pam(&env, "auth", "x rhost=10.9.9.9", PW.as_bytes()).code(3);
+    pam(&env, "account", "x rhost=10.9.9.9", b"").code(6);
     // Other tests' checks may land here too: keep this test's lines.
     let mut lines = Vec::new();
-    let mut injected = None;
-    while lines.len() < 3 || injected.is_none() {
+    let mut injected = Vec::new();
+    while lines.len() < 3 || injected.len() < 2 {
         let mut buf = [0u8; 2048];
         let n = socket.recv(&mut buf).expect("a syslog line");
         let line = String::from_utf8_lossy(&buf[..n]).into_owned();
         if line.ends_with(r" user=x\x20rhost=10.9.9.9") {
-            injected = Some(line.clone());
+            injected.push(line.clone());
         }
         if line.ends_with(" user=syslogged") {
             lines.push(line);
         }
     }
-    let injected = injected.expect("the line of the odd name");
-    assert_eq!(injected.matches(" rhost=").count(), 1, "{injected}");
+    for line in &injected {
+        assert_eq!(line.matches("rhost=").count(), 2, "{line}");
+        assert_eq!(line.matches(" rhost=").count(), 1, "{line}");
+    }
     let request = format!("service=direct rhost={RHOST} user=syslogged");
     let shape = |line: &str| -> (String, String) {
         let (head, message) = line.split_once("]: ").expect("tag");
