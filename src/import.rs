@@ -357,7 +357,7 @@ fn looks_like_formula(cell: &str) -> bool {
 /// A text cell for a CSV export: one a spreadsheet would run as a formula
 /// (`=HYPERLINK(...)`) gets a leading `'`, which spreadsheets show as text.
 /// A cell that already starts with `'`s before such a character gets one
-/// more, so that [`csv_cell_unescaped`] gives back exactly the original.
+/// more, so that unquoting it on import gives back exactly the original.
 pub fn csv_cell(cell: &str) -> Cow<'_, str> {
     match looks_like_formula(cell) {
         true => Cow::Owned(format!("'{cell}")),
