@@ -62,7 +62,7 @@ pub use error::{Error, Result};
 pub use model::{
     Account, AccountFilter, AccountSort, AccountStatus, AdminLock, DatabaseStatus, DetailChange,
     Details, DisplayName, Email, LockReason, Role, SessionId, SessionInfo, Username,
-    escape_for_terminal, is_unsafe_char,
+    escape_for_terminal, escaped_prefix, is_unsafe_char,
 };
 pub use password::{HashParams, Password};
 pub use settings::{Registration, SettingKey, SettingValue, Settings};

@@ -67,6 +67,13 @@ const INVISIBLE: &[char] = &[
     '\u{ffa0}', // halfwidth Hangul filler
 ];
 
+/// `text` escaped as [`escape_for_terminal`] does and cut to its first
+/// `max_chars` characters: a value someone else typed (a refused username,
+/// a PAM service or host) as a log or an event keeps it.
+pub fn escaped_prefix(text: &str, max_chars: usize) -> String {
+    escape_for_terminal(text).chars().take(max_chars).collect()
+}
+
 /// Replaces control and bidirectional-override characters with visible
 /// escapes (`\u{1b}`), so stored text cannot move the cursor, change
 /// colours, fake output lines or display reversed.

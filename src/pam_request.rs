@@ -126,5 +126,9 @@ mod tests {
             refused.to_string(),
             "PAM_USER is set more than once in the environment"
         );
+        use std::os::unix::ffi::OsStringExt;
+        let not_text = vec![(OsString::from("PAM_USER"), OsString::from_vec(vec![0xff]))];
+        let refused = var_in(not_text.into_iter(), "PAM_USER").unwrap_err();
+        assert_eq!(refused.to_string(), "PAM_USER is not UTF-8");
     }
 }

@@ -7,7 +7,7 @@ use super::{Accounts, NewSession, Session};
 use crate::audit::{Event, EventKind, Outcome};
 use crate::error::{Error, Result};
 use crate::lockout::Refusal;
-use crate::model::{Account, Username, escape_for_terminal};
+use crate::model::{Account, Username, escaped_prefix};
 use crate::password::{self, Password};
 use crate::store::{NewSessionRow, PasswordProof, SecondFactorProof, StoreError};
 use crate::time::rfc3339;
@@ -186,7 +186,7 @@ impl Accounts {
     /// and cut to 64 characters). Returns the error to report.
     pub fn refuse_login(&mut self, typed: &str, password: &Password) -> Error {
         self.settings.hash.verify_dummy(password);
-        let shown: String = escape_for_terminal(typed).chars().take(64).collect();
+        let shown = escaped_prefix(typed, 64);
         let event = Event {
             target: Some(shown),
             outcome: Outcome::Failure,

@@ -7,7 +7,7 @@
 use super::Accounts;
 use crate::error::{Error, Result};
 use crate::lockout::Refusal;
-use crate::model::{Account, AccountStatus, Username, escape_for_terminal};
+use crate::model::{Account, AccountStatus, Username, escape_for_terminal, escaped_prefix};
 use crate::password::Password;
 
 /// Why a two-factor account's check failed, in its audit event.
@@ -30,12 +30,7 @@ impl ServiceRequest<'_> {
     /// The audit detail naming this request. Both names are escaped and cut:
     /// a host name can come from reverse DNS, which the remote side controls.
     fn detail(&self) -> String {
-        let shown = |text: &str| -> String {
-            escape_for_terminal(text)
-                .chars()
-                .take(MAX_ORIGIN_CHARS)
-                .collect()
-        };
+        let shown = |text: &str| escaped_prefix(text, MAX_ORIGIN_CHARS);
         match self.remote_host.filter(|host| !host.is_empty()) {
             Some(host) => format!(
                 "pam service {}, remote host {}",

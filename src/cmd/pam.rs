@@ -11,7 +11,7 @@ use crate::output::sanitize;
 use crate::pam_request::{pam_var, read_authtok_from_stdin};
 use crate::syslog::{self, Severity};
 use anyhow::Result;
-use authctl::{Accounts, Error, OpenMode, ServiceRequest};
+use authctl::{Accounts, Error, OpenMode, ServiceRequest, escaped_prefix};
 
 /// Longest value of a field in the syslog line, in characters.
 const MAX_FIELD_CHARS: usize = 64;
@@ -35,9 +35,8 @@ pub fn run(cli: &Cli, args: &PamArgs, db_given_as_argument: bool) -> Result<()> 
 fn syslog_line(step: PamStep, outcome: &str) -> String {
     let field = |name: &str| -> String {
         let value = pam_var(name).ok().flatten().unwrap_or_default();
-        sanitize(&value)
+        escaped_prefix(&value, MAX_FIELD_CHARS)
             .chars()
-            .take(MAX_FIELD_CHARS)
             .map(|c| match c {
                 ' ' => "\\x20".to_string(),
                 c => c.to_string(),
