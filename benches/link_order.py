@@ -96,7 +96,11 @@ def unseen(secs):
 
 
 def run(cmd, env, stdin=b""):
-    subprocess.run(cmd, env=env, input=stdin, check=True, capture_output=True)
+    """Runs `cmd` quietly; if it fails, says what it printed and stops."""
+    done = subprocess.run(cmd, env=env, input=stdin, capture_output=True)
+    if done.returncode != 0:
+        sys.stderr.buffer.write(done.stderr)
+        sys.exit(f"link_order: {' '.join(cmd)} exited with {done.returncode}")
 
 
 def workloads(binary, home):
@@ -165,6 +169,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         release = profile(["cargo", "build", "--release", "--bin", "authctl"], tmp, "release")
         bench = profile(["cargo", "bench", "--no-run", "--bench", "compare"], tmp, "bench")
+    # Command by command, the release build's names and then the bench
+    # build's: each build has only its own (and the ones they share, such as
+    # std's and SQLite's), and the linker skips the others.
     order, seen = [], set()
     for names in [n for pair in zip(release, bench) for n in pair]:
         for name in names:
