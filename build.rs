@@ -1,6 +1,7 @@
 //! Link-time settings for the `authctl` binary: what every command pays
 //! before `main` (loading, relocating, faulting in code) is most of what a
-//! read-only command costs, so the link is arranged to make that small.
+//! read-only command costs, so the link is arranged to make that small
+//! (and `src/main.rs` links the unwinder statically, for the same reason).
 
 use std::env;
 
@@ -17,12 +18,6 @@ fn main() {
     // when OpenSSL was linked in), so every command reads fewer pages as it
     // starts. The fixed-up values and the address randomisation are the same.
     println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
-    // The unwinder linked in from GCC's static libgcc_eh rather than loaded
-    // from libgcc_s.so.1: one shared library fewer to open, map and relocate
-    // at every start, and no run of libgcc_s's constructor, whose dozen
-    // CPUID instructions each trap to the hypervisor on a VM (about 5% of a
-    // `whoami` there). Panics unwind exactly as before; it is the same code.
-    println!("cargo:rustc-link-lib=static:-bundle=gcc_eh");
     if env::var("PROFILE").as_deref() == Ok("release") {
         code_order();
     }

@@ -304,3 +304,23 @@ fn readme_exit_codes(readme: &str) -> Vec<(u8, String)> {
         })
         .collect()
 }
+
+/// The unwinder is linked in from libgcc_eh (src/main.rs), so the loader
+/// does not open libgcc_s.so.1 at every start.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_starts_without_libgcc_s() {
+    let env = TestEnv::new();
+    let a = env
+        .cmd()
+        .arg("--version")
+        .env("LD_DEBUG", "libs")
+        .assert()
+        .success();
+    let loaded = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        loaded.contains("libc.so.6"),
+        "LD_DEBUG=libs shows the loader's work: {loaded}"
+    );
+    assert!(!loaded.contains("libgcc_s"), "{loaded}");
+}
