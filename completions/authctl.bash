@@ -268,9 +268,6 @@ _authctl() {
             authctl__subcmd__help__subcmd__db,status)
                 cmd="authctl__subcmd__help__subcmd__db__subcmd__status"
                 ;;
-            authctl__subcmd__help__subcmd__sessions,revoke)
-                cmd="authctl__subcmd__help__subcmd__sessions__subcmd__revoke"
-                ;;
             authctl__subcmd__sessions,help)
                 cmd="authctl__subcmd__sessions__subcmd__help"
                 ;;
@@ -848,7 +845,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__delete)
-            opts="-h --yes --password-stdin --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --yes --password-stdin --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -870,12 +867,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__export)
-            opts="-o -h --format --with-hashes --output --force --db --config-dir --json --help"
+            opts="-o -h --db --config-dir --json --format --with-hashes --output --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
                     return 0
@@ -885,14 +890,6 @@ _authctl() {
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --db)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1310,22 +1307,8 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__sessions)
-            opts="revoke"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        authctl__subcmd__help__subcmd__sessions__subcmd__revoke)
             opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1408,12 +1391,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__import)
-            opts="-j -h --format --dry-run --skip-existing --skip-invalid --jobs --db --config-dir --json --help"
+            opts="-j -h --db --config-dir --json --format --dry-run --skip-existing --skip-invalid --jobs --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "htpasswd csv jsonl" -- "${cur}"))
                     return 0
@@ -1426,14 +1417,6 @@ _authctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --db)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1442,12 +1425,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__list)
-            opts="-h --role --locked --sort --limit --wide --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --role --locked --sort --limit --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --role)
                     COMPREPLY=($(compgen -W "admin user" -- "${cur}"))
                     return 0
@@ -1460,14 +1451,6 @@ _authctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --db)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1476,21 +1459,21 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__lock)
-            opts="-h --reason --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --reason)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1502,25 +1485,25 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__log)
-            opts="-h --user --limit --wide --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --user --limit --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1532,21 +1515,21 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__login)
-            opts="-h --password-stdin --ttl --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --password-stdin --ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --ttl)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1558,7 +1541,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__logout)
-            opts="-h --all --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1580,21 +1563,21 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__man)
-            opts="-h --out-dir --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --out-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1628,7 +1611,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__passwd)
-            opts="-h --password-stdin --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --password-stdin --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1650,12 +1633,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__register)
-            opts="-h --email --name --password-stdin --role --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --email --name --password-stdin --role --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --email)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1666,14 +1657,6 @@ _authctl() {
                     ;;
                 --role)
                     COMPREPLY=($(compgen -W "admin user" -- "${cur}"))
-                    return 0
-                    ;;
-                --db)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1706,7 +1689,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__sessions)
-            opts="-h --wide --db --config-dir --json --help revoke help"
+            opts="-h --db --config-dir --json --wide --help revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1792,7 +1775,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__show)
-            opts="-h --wide --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1836,25 +1819,25 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__update)
-            opts="-h --email --name --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --email --name --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --email)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1866,7 +1849,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__verify)
-            opts="-h --password-stdin --db --config-dir --json --help"
+            opts="-h --db --config-dir --json --password-stdin --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

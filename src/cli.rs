@@ -31,8 +31,11 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands.
+/// The subcommands. Each one's arguments are defined only when it is the
+/// one invoked (or when help, completions or man pages need them all): a
+/// command does not pay at every start for building the other thirty.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Create an account (the first account ever created is an admin)
     Register(RegisterArgs),
@@ -108,7 +111,7 @@ Exit codes (pam_exec turns every code but 0 into a failure):
     Man(ManArgs),
 }
 
-/// Arguments of `register`.
+// Arguments of `register` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
     /// Username: 1-32 of a-z 0-9 . _ - (case-insensitive)
@@ -127,7 +130,7 @@ pub struct RegisterArgs {
     pub role: RoleName,
 }
 
-/// Arguments of `login`.
+// Arguments of `login` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Username (prompted for when missing; required with --password-stdin)
@@ -143,7 +146,7 @@ pub struct LoginArgs {
     pub ttl: Option<String>,
 }
 
-/// Arguments of `verify`.
+// Arguments of `verify` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Username
@@ -153,7 +156,7 @@ pub struct VerifyArgs {
     pub password_stdin: bool,
 }
 
-/// Arguments of `pam`.
+// Arguments of `pam` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct PamArgs {
     /// The PAM step this line of the service's file runs: `auth` checks the
@@ -181,7 +184,7 @@ impl PamStep {
     }
 }
 
-/// Arguments of `logout`.
+// Arguments of `logout` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// Revoke every session of your account, not just this one
@@ -189,7 +192,7 @@ pub struct LogoutArgs {
     pub all: bool,
 }
 
-/// Arguments of `passwd`.
+// Arguments of `passwd` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct PasswdArgs {
     /// Account to change [default: the logged-in user]
@@ -201,7 +204,7 @@ pub struct PasswdArgs {
     pub password_stdin: bool,
 }
 
-/// Arguments of `show`.
+// Arguments of `show` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Account to show [default: the logged-in user]
@@ -211,7 +214,7 @@ pub struct ShowArgs {
     pub wide: bool,
 }
 
-/// Arguments of `list`.
+// Arguments of `list` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only accounts with this role
@@ -253,7 +256,7 @@ impl From<SortKey> for AccountSort {
     }
 }
 
-/// Arguments of `update`.
+// Arguments of `update` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// Account to change [default: the logged-in user]
@@ -266,7 +269,7 @@ pub struct UpdateArgs {
     pub name: Option<String>,
 }
 
-/// Arguments of `delete`.
+// Arguments of `delete` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// Account to delete [default: the logged-in user]
@@ -279,7 +282,7 @@ pub struct DeleteArgs {
     pub password_stdin: bool,
 }
 
-/// Arguments of `log`.
+// Arguments of `log` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Only events where this user acted or was acted on
@@ -311,7 +314,7 @@ impl From<RoleName> for Role {
     }
 }
 
-/// Arguments of `role`.
+// Arguments of `role` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct RoleArgs {
     /// Account to change
@@ -320,7 +323,7 @@ pub struct RoleArgs {
     pub role: RoleName,
 }
 
-/// Arguments of `lock`.
+// Arguments of `lock` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct LockArgs {
     /// Account to lock
@@ -330,14 +333,14 @@ pub struct LockArgs {
     pub reason: Option<String>,
 }
 
-/// Arguments of `unlock`.
+// Arguments of `unlock` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
     /// Account to unlock
     pub username: String,
 }
 
-/// Arguments of `sessions`.
+// Arguments of `sessions` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct SessionsArgs {
@@ -350,7 +353,7 @@ pub struct SessionsArgs {
     pub wide: bool,
 }
 
-/// `sessions` subcommands.
+// `sessions` subcommands (not a doc comment: clap would show it as the about of `sessions`).
 #[derive(Debug, Subcommand)]
 pub enum SessionsCommand {
     /// Revoke sessions by id (as `authctl sessions` shows them), or with
@@ -358,7 +361,7 @@ pub enum SessionsCommand {
     Revoke(RevokeArgs),
 }
 
-/// Arguments of `sessions revoke`.
+// Arguments of `sessions revoke` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
     /// Session ids; with --all, the account whose sessions to revoke
@@ -370,7 +373,7 @@ pub struct RevokeArgs {
     pub all: bool,
 }
 
-/// Arguments of `import`.
+// Arguments of `import` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// File to read, or - for standard input
@@ -408,7 +411,7 @@ pub enum FileFormat {
     Jsonl,
 }
 
-/// Arguments of `export`.
+// Arguments of `export` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Output format
@@ -522,14 +525,14 @@ Keys and limits:
     },
 }
 
-/// Arguments of `completions`.
+// Arguments of `completions` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// Shell to generate for
     pub shell: clap_complete::Shell,
 }
 
-/// Arguments of `man`.
+// Arguments of `man` (not a doc comment: clap would show it as the about).
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The command whose page to print, e.g. `list` or `db status`
