@@ -74,13 +74,7 @@ fn main() {
     // 1. login against the reference Argon2 C code, one hash each.
     if only.has("login") {
         let owasp = admin_home(Home::new(root, "login-owasp"));
-        for (key, value) in [
-            ("hash.memory_kib", "19456"),
-            ("hash.iterations", "2"),
-            ("hash.parallelism", "1"),
-        ] {
-            owasp.run(&["config", "set", key, value], b"");
-        }
+        set_owasp_minimum(&owasp);
         // The first login re-hashes root's password at the new cost; the
         // timed ones then hash once each.
         owasp.run(&["login", "root", "--password-stdin"], password.as_bytes());
@@ -275,13 +269,7 @@ fn main() {
     let import_runs = env_usize("AUTHCTL_BENCH_IMPORT_RUNS", runs);
     if only.has("import") {
         let template = admin_home(Home::new(root, "import-template"));
-        for (key, value) in [
-            ("hash.memory_kib", "19456"),
-            ("hash.iterations", "2"),
-            ("hash.parallelism", "1"),
-        ] {
-            template.run(&["config", "set", key, value], b"");
-        }
+        set_owasp_minimum(&template);
         let mut csv = String::from("username,password\n");
         for i in 0..to_import {
             let _ = writeln!(csv, "import{i},violet tractor mangoes {i} sing");

@@ -178,6 +178,19 @@ pub fn admin_home(home: Home) -> Home {
     home
 }
 
+/// Sets the home's hashing cost to OWASP's minimum (m=19456, t=2, p=1);
+/// needs an admin session (`admin_home`).
+pub fn set_owasp_minimum(home: &Home) {
+    let min = authctl::HashParams::OWASP_MINIMUM;
+    for (key, value) in [
+        ("hash.memory_kib", min.memory_kib),
+        ("hash.iterations", min.iterations),
+        ("hash.parallelism", min.parallelism),
+    ] {
+        home.run(&["config", "set", key, &value.to_string()], b"");
+    }
+}
+
 /// JSON Lines of `n` accounts sharing one precomputed hash (no hashing on
 /// import, so building 100,000 accounts takes seconds).
 pub fn accounts_jsonl(n: usize) -> Vec<u8> {
