@@ -96,10 +96,15 @@ fn parallel_wrong_passwords_from_two_hosts_lock_once_after_the_threshold() {
 #[test]
 fn a_password_in_the_db_argument_is_refused_and_never_shown() {
     let env = TestEnv::new();
-    let url = "postgresql://ops:hunter2-secret@/authctl?host=/nonexistent";
-    let out = assert_error(env.run(&["--db", url, "whoami"], ""), 2, "~/.pgpass");
-    assert!(stderr(&out).contains("AUTHCTL_DB"));
-    assert!(!stderr(&out).contains("hunter2"));
+    // With a TLS mode the client library does not know, too.
+    for url in [
+        "postgresql://ops:hunter2-secret@/authctl?host=/nonexistent",
+        "postgresql://ops:hunter2-secret@db.example.org/authctl?sslmode=verify-full",
+    ] {
+        let out = assert_error(env.run(&["--db", url, "whoami"], ""), 2, "~/.pgpass");
+        assert!(stderr(&out).contains("AUTHCTL_DB"));
+        assert!(!stderr(&out).contains("hunter2"));
+    }
 }
 
 #[test]

@@ -128,9 +128,12 @@ pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
-/// Whether the URL itself carries a password.
+/// Whether the URL itself carries a password. Read without its TLS
+/// parameters, as the connection reads it: the client library refuses
+/// `sslmode=verify-full`, which would hide the password from this check.
 pub fn url_has_password(url: &str) -> bool {
-    postgres::Config::from_str(url).is_ok_and(|c| c.get_password().is_some())
+    let (url, _, _) = take_tls_params(url);
+    postgres::Config::from_str(&url).is_ok_and(|c| c.get_password().is_some())
 }
 
 impl Target {

@@ -120,6 +120,10 @@ fn it_refuses_to_run_other_than_as_pam_exec_runs_it() {
             "postgresql://authctl@db.example.org/authctl?sslmode=require",
             "needs sslmode=verify-full",
         ),
+        (
+            "postgresql://authctl:secret@db.example.org/authctl?sslmode=verify-full",
+            "put it in the ~/.pgpass of the user authctl runs as",
+        ),
     ] {
         let refused = env
             .cmd()
