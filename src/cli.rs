@@ -34,6 +34,9 @@ pub struct Cli {
 /// The subcommands. Each one's arguments are defined only when it is the
 /// one invoked (or when help, completions or man pages need them all): a
 /// command does not pay at every start for building the other thirty.
+/// So the structs of arguments below carry `//` comments, not doc
+/// comments: a deferred struct's doc comment would replace the
+/// subcommand's description in its help.
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
@@ -111,7 +114,7 @@ Exit codes (pam_exec turns every code but 0 into a failure):
     Man(ManArgs),
 }
 
-// Arguments of `register` (not a doc comment: clap would show it as the about).
+// Arguments of `register`.
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
     /// Username: 1-32 of a-z 0-9 . _ - (case-insensitive)
@@ -130,7 +133,7 @@ pub struct RegisterArgs {
     pub role: RoleName,
 }
 
-// Arguments of `login` (not a doc comment: clap would show it as the about).
+// Arguments of `login`.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Username (prompted for when missing; required with --password-stdin)
@@ -146,7 +149,7 @@ pub struct LoginArgs {
     pub ttl: Option<String>,
 }
 
-// Arguments of `verify` (not a doc comment: clap would show it as the about).
+// Arguments of `verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Username
@@ -156,7 +159,7 @@ pub struct VerifyArgs {
     pub password_stdin: bool,
 }
 
-// Arguments of `pam` (not a doc comment: clap would show it as the about).
+// Arguments of `pam`.
 #[derive(Debug, Args)]
 pub struct PamArgs {
     /// The PAM step this line of the service's file runs: `auth` checks the
@@ -184,7 +187,7 @@ impl PamStep {
     }
 }
 
-// Arguments of `logout` (not a doc comment: clap would show it as the about).
+// Arguments of `logout`.
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// Revoke every session of your account, not just this one
@@ -192,7 +195,7 @@ pub struct LogoutArgs {
     pub all: bool,
 }
 
-// Arguments of `passwd` (not a doc comment: clap would show it as the about).
+// Arguments of `passwd`.
 #[derive(Debug, Args)]
 pub struct PasswdArgs {
     /// Account to change [default: the logged-in user]
@@ -204,7 +207,7 @@ pub struct PasswdArgs {
     pub password_stdin: bool,
 }
 
-// Arguments of `show` (not a doc comment: clap would show it as the about).
+// Arguments of `show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Account to show [default: the logged-in user]
@@ -214,7 +217,7 @@ pub struct ShowArgs {
     pub wide: bool,
 }
 
-// Arguments of `list` (not a doc comment: clap would show it as the about).
+// Arguments of `list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only accounts with this role
@@ -256,7 +259,7 @@ impl From<SortKey> for AccountSort {
     }
 }
 
-// Arguments of `update` (not a doc comment: clap would show it as the about).
+// Arguments of `update`.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// Account to change [default: the logged-in user]
@@ -269,7 +272,7 @@ pub struct UpdateArgs {
     pub name: Option<String>,
 }
 
-// Arguments of `delete` (not a doc comment: clap would show it as the about).
+// Arguments of `delete`.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// Account to delete [default: the logged-in user]
@@ -282,7 +285,7 @@ pub struct DeleteArgs {
     pub password_stdin: bool,
 }
 
-// Arguments of `log` (not a doc comment: clap would show it as the about).
+// Arguments of `log`.
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Only events where this user acted or was acted on
@@ -314,7 +317,7 @@ impl From<RoleName> for Role {
     }
 }
 
-// Arguments of `role` (not a doc comment: clap would show it as the about).
+// Arguments of `role`.
 #[derive(Debug, Args)]
 pub struct RoleArgs {
     /// Account to change
@@ -323,7 +326,7 @@ pub struct RoleArgs {
     pub role: RoleName,
 }
 
-// Arguments of `lock` (not a doc comment: clap would show it as the about).
+// Arguments of `lock`.
 #[derive(Debug, Args)]
 pub struct LockArgs {
     /// Account to lock
@@ -333,14 +336,14 @@ pub struct LockArgs {
     pub reason: Option<String>,
 }
 
-// Arguments of `unlock` (not a doc comment: clap would show it as the about).
+// Arguments of `unlock`.
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
     /// Account to unlock
     pub username: String,
 }
 
-// Arguments of `sessions` (not a doc comment: clap would show it as the about).
+// Arguments of `sessions`.
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct SessionsArgs {
@@ -353,7 +356,7 @@ pub struct SessionsArgs {
     pub wide: bool,
 }
 
-// `sessions` subcommands (not a doc comment: clap would show it as the about of `sessions`).
+// `sessions` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum SessionsCommand {
     /// Revoke sessions by id (as `authctl sessions` shows them), or with
@@ -361,7 +364,7 @@ pub enum SessionsCommand {
     Revoke(RevokeArgs),
 }
 
-// Arguments of `sessions revoke` (not a doc comment: clap would show it as the about).
+// Arguments of `sessions revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
     /// Session ids; with --all, the account whose sessions to revoke
@@ -373,7 +376,7 @@ pub struct RevokeArgs {
     pub all: bool,
 }
 
-// Arguments of `import` (not a doc comment: clap would show it as the about).
+// Arguments of `import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// File to read, or - for standard input
@@ -411,7 +414,7 @@ pub enum FileFormat {
     Jsonl,
 }
 
-// Arguments of `export` (not a doc comment: clap would show it as the about).
+// Arguments of `export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Output format
@@ -525,14 +528,14 @@ Keys and limits:
     },
 }
 
-// Arguments of `completions` (not a doc comment: clap would show it as the about).
+// Arguments of `completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// Shell to generate for
     pub shell: clap_complete::Shell,
 }
 
-// Arguments of `man` (not a doc comment: clap would show it as the about).
+// Arguments of `man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The command whose page to print, e.g. `list` or `db status`

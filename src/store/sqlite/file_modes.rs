@@ -56,10 +56,10 @@ pub(super) fn make_private(path: &Path) -> Result<()> {
                 "{shown} is not a regular file of its own (a symbolic or hard link?): remove it"
             )));
         }
-        if meta.uid() != me && !side_file {
-            refuse_unreadable(file, meta.uid(), meta.mode() & 0o777)?;
-        }
         let mode = meta.mode() & 0o777;
+        if meta.uid() != me && !side_file {
+            refuse_unreadable(file, meta.uid(), mode)?;
+        }
         if mode & 0o077 == 0 {
             continue;
         }
