@@ -7,6 +7,8 @@ mod exit;
 mod fsutil;
 mod hardening;
 mod json;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod math;
 mod output;
 mod pam_request;
 mod paths;

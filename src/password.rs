@@ -133,7 +133,7 @@ impl HashParams {
     /// A [`Hasher`] for many passwords with these parameters.
     pub(crate) fn hasher(self) -> Result<Hasher> {
         let argon2 = self.argon2()?;
-        let memory = ArgonMemory::new(argon2.params().block_count())?;
+        let memory = ArgonMemory::new(argon2.params().block_count(), lanes_of(argon2.params()))?;
         Ok(Hasher { argon2, memory })
     }
 
@@ -290,13 +290,18 @@ impl Hasher {
     }
 }
 
+/// The lanes of a hash with `params`: its `p`.
+fn lanes_of(params: &Params) -> usize {
+    usize::try_from(params.p_cost()).unwrap_or(usize::MAX)
+}
+
 /// How many lanes a check of `stored` computes in parallel: its `p`, or 1
 /// for bcrypt and anything that does not parse (which `verify` refuses).
 pub(crate) fn lanes(stored: &str) -> usize {
     PasswordHash::new(stored)
         .ok()
         .and_then(|parsed| Params::try_from(&parsed).ok())
-        .map_or(1, |params| usize::try_from(params.p_cost()).unwrap_or(1))
+        .map_or(1, |params| lanes_of(&params))
 }
 
 /// Checks a password against a stored hash: an Argon2id PHC string (using
@@ -321,7 +326,7 @@ pub(crate) fn verify(password: &Password, stored: &str) -> Result<bool> {
         return Err(malformed(&"no salt or no hash"));
     };
     let argon2 = Argon2::new(algorithm, version, params);
-    let mut memory = ArgonMemory::new(argon2.params().block_count())?;
+    let mut memory = ArgonMemory::new(argon2.params().block_count(), lanes_of(argon2.params()))?;
     let mut out = Zeroizing::new(vec![0u8; expected.len()]);
     argon2
         .hash_password_into_with_memory(
@@ -362,6 +367,23 @@ mod tests {
         assert!(matches!(verify(&"wrong horse".into(), &hash), Ok(false)));
         // A fresh salt each time.
         assert_ne!(HashParams::DEFAULT.hash(&pw).unwrap_or_default(), hash);
+    }
+
+    /// Hashes made by the reference C implementation (Debian's `argon2`
+    /// CLI) verify, and a one-bit change does not: the memory handling of
+    /// `memory` (mapped by us, faulted in ahead of the lanes by a helper
+    /// thread where a core is free) computes the real Argon2id.
+    #[test]
+    fn hashes_from_the_reference_implementation_verify() {
+        let pw: Password = "correct horse battery staple".into();
+        for reference in [
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$QKHrg5tayLGcN+Y0HVPNaBqykOVLUxlMkZycXE1uWRM",
+            "$argon2id$v=19$m=19456,t=2,p=2$c2FsdHNhbHRzYWx0c2FsdA$Ij0HTW2GuzXjMiTtWKj9YuXBoZLzp9N/JtMQM/zS1xE",
+        ] {
+            assert!(matches!(verify(&pw, reference), Ok(true)), "{reference}");
+            let altered = reference.replace("$QKH", "$QKI").replace("$Ij0", "$Ij1");
+            assert!(matches!(verify(&pw, &altered), Ok(false)), "{altered}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use anyhow::Result;
 use clap::CommandFactory;
 use std::io::{self, Write};
 
+#[inline(never)]
 pub fn run(args: &CompletionsArgs) -> Result<()> {
     // Generate into memory: clap_complete panics if its writer fails, and a
     // closed pipe on stdout must not be a panic.

@@ -6,6 +6,7 @@ use anyhow::Result;
 use authctl::SettingKey;
 use serde_json::{Map, Value, json};
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, command: &ConfigCommand) -> Result<()> {
     let session = ctx.session()?;
     match command {

@@ -8,6 +8,7 @@ use anyhow::Result;
 use serde_json::json;
 use std::path::Path;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, command: &DbCommand) -> Result<()> {
     match command {
         DbCommand::Status => {

@@ -9,6 +9,7 @@ use authctl::Error;
 use serde_json::json;
 use std::io::{self, IsTerminal};
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
     let session = ctx.session()?;
     let username = target(args.username.as_deref(), &session)?;

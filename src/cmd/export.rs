@@ -48,6 +48,7 @@ impl<'a> ExportedAccount<'a> {
     }
 }
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     let session = ctx.session()?;
     let destination = match &args.output {

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::io::{self, IsTerminal, Read};
 use zeroize::Zeroizing;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<()> {
     let session = ctx.session()?;
     ctx.accounts.ensure_may_import(&session)?;

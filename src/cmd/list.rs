@@ -5,6 +5,7 @@ use crate::cli::ListArgs;
 use anyhow::Result;
 use authctl::{AccountFilter, Role};
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
     let session = ctx.session()?;
     let filter = AccountFilter {

@@ -6,6 +6,7 @@ use anyhow::Result;
 use authctl::{LockReason, Username};
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &LockArgs) -> Result<()> {
     let session = ctx.session()?;
     let user = Username::parse(&args.username)?;

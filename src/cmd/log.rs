@@ -5,6 +5,7 @@ use crate::cli::LogArgs;
 use anyhow::Result;
 use authctl::Username;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &LogArgs) -> Result<()> {
     let session = ctx.session()?;
     let user = args.user.as_deref().map(Username::parse).transpose()?;

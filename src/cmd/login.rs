@@ -9,6 +9,7 @@ use authctl::time::rfc3339;
 use authctl::{Username, parse_duration};
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &LoginArgs) -> Result<()> {
     let requested = args.ttl.as_deref().map(parse_duration).transpose()?;
     let ttl = ctx.accounts.session_ttl(requested)?;

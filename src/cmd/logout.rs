@@ -6,6 +6,7 @@ use anyhow::Result;
 use authctl::Error;
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &LogoutArgs) -> Result<()> {
     let token = match ctx.session_file.read() {
         Ok(Some(token)) => token,

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 
+#[inline(never)]
 pub fn run(args: &ManArgs) -> Result<()> {
     let root = all_commands();
     match &args.out_dir {

@@ -16,6 +16,7 @@ use authctl::{Accounts, Error, OpenMode, ServiceRequest, escaped_prefix};
 /// Longest value of a field in the syslog line, in characters.
 const MAX_FIELD_CHARS: usize = 64;
 
+#[inline(never)]
 pub fn run(cli: &Cli, args: &PamArgs, db_given_as_argument: bool) -> Result<()> {
     let step = args.step;
     let result = check(cli, step, db_given_as_argument);

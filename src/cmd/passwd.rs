@@ -8,6 +8,7 @@ use anyhow::Result;
 use authctl::{Account, Password, Username};
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &PasswdArgs) -> Result<()> {
     // Without a USERNAME the session decides whose password changes, so it
     // must be usable; with one, knowing the current password is enough.

@@ -7,6 +7,7 @@ use crate::prompt::Input;
 use anyhow::Result;
 use authctl::{Details, DisplayName, Email, Role, Username};
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &RegisterArgs) -> Result<()> {
     let username = Username::parse(&args.username)?;
     let details = Details {

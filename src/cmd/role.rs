@@ -6,6 +6,7 @@ use anyhow::Result;
 use authctl::{Role, Username};
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &RoleArgs) -> Result<()> {
     let session = ctx.session()?;
     let user = Username::parse(&args.username)?;

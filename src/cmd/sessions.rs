@@ -9,6 +9,7 @@ use authctl::time::rfc3339;
 use authctl::{Session, SessionId};
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &SessionsArgs) -> Result<()> {
     let session = ctx.session()?;
     match &args.command {

@@ -4,6 +4,7 @@ use super::{Context, target};
 use crate::cli::ShowArgs;
 use anyhow::Result;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &ShowArgs) -> Result<()> {
     let session = ctx.session()?;
     let username = target(args.username.as_deref(), &session)?;

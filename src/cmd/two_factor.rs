@@ -10,6 +10,7 @@ use authctl::{Error, PasswordChecked, Username};
 use serde_json::json;
 use zeroize::Zeroizing;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, command: &TwoFactorCommand) -> Result<()> {
     match command {
         TwoFactorCommand::Enable { password_stdin } => enable(ctx, *password_stdin),

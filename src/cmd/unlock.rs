@@ -8,6 +8,7 @@ use anyhow::Result;
 use authctl::{Error, Username};
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &UnlockArgs) -> Result<()> {
     let user = Username::parse(&args.username)?;
     let how = match ctx.optional_session()? {

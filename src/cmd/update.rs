@@ -7,6 +7,7 @@ use crate::output::AccountJson;
 use anyhow::Result;
 use authctl::{DetailChange, DisplayName, Email};
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &UpdateArgs) -> Result<()> {
     let email = DetailChange::from_input(args.email.as_deref(), Email::parse)?;
     let name = DetailChange::from_input(args.name.as_deref(), DisplayName::parse)?;

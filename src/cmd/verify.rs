@@ -7,6 +7,7 @@ use anyhow::Result;
 use authctl::Username;
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context, args: &VerifyArgs) -> Result<()> {
     let input = Input::new(args.password_stdin);
     let password = input.password("Password: ")?;

@@ -5,6 +5,7 @@ use anyhow::Result;
 use authctl::time::rfc3339;
 use serde_json::json;
 
+#[inline(never)]
 pub fn run(ctx: &mut Context) -> Result<()> {
     let session = ctx.session()?;
     let account = session.account();

@@ -2,24 +2,37 @@
 //! allocation asks for 64-byte-aligned zeroed memory, which the allocator
 //! serves with `posix_memalign` and a 64 MiB `memset` on one thread before
 //! hashing starts (about 30 ms of a login). Fresh anonymous pages are
-//! already zero, and the hash's lanes fault them in as they first write.
+//! already zero. Where a core would otherwise sit idle during the hash (fewer
+//! lanes than cores), a helper thread faults the pages in ahead of the lanes,
+//! so the kernel's zeroing runs beside the hash instead of inside it;
+//! otherwise the lanes fault them in as they first write.
 
 use crate::error::{Error, Result};
 use argon2::Block;
 use nix::sys::mman::{MapFlags, MmapAdvise, ProtFlags, madvise, mmap_anonymous, munmap};
 use std::num::NonZeroUsize;
 use std::ptr::NonNull;
+use std::thread::JoinHandle;
 
 /// A private anonymous mapping holding `blocks` Argon2 blocks, unmapped
 /// when dropped.
 pub(crate) struct ArgonMemory {
     start: NonNull<Block>,
     blocks: usize,
+    /// The thread faulting the pages in, if one was started: joined
+    /// before the mapping goes.
+    prefault: Option<JoinHandle<()>>,
 }
 
+/// How much the helper asks the kernel to fault in at a time: one huge
+/// page, so the lanes, writing from the start, catch up with it at most
+/// one chunk early.
+const PREFAULT_CHUNK: usize = 2 << 20;
+
 impl ArgonMemory {
-    /// Maps memory for `blocks` blocks.
-    pub(crate) fn new(blocks: usize) -> Result<Self> {
+    /// Maps memory for `blocks` blocks, for a hash computing `lanes` lanes
+    /// in parallel.
+    pub(crate) fn new(blocks: usize, lanes: usize) -> Result<Self> {
         let len = blocks
             .checked_mul(size_of::<Block>())
             .and_then(NonZeroUsize::new)
@@ -36,9 +49,14 @@ impl ArgonMemory {
         // faults fewer. Only advice: ignored if refused.
         // SAFETY: advice on the whole of the mapping just made.
         let _ = unsafe { madvise(start, len.get(), MmapAdvise::MADV_HUGEPAGE) };
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let prefault = (lanes < cores)
+            .then(|| spawn_prefault(start.as_ptr() as usize, len.get()))
+            .flatten();
         Ok(ArgonMemory {
             start: start.cast(),
             blocks,
+            prefault,
         })
     }
 
@@ -52,12 +70,44 @@ impl ArgonMemory {
     }
 }
 
+/// Starts a thread that faults in the `len` bytes mapped at `address`,
+/// first to last (the order the lanes first write them), or `None` if no
+/// thread could be started. It stops at the first refusal (kernels before
+/// 5.14 lack `MADV_POPULATE_WRITE`): the lanes then fault in the rest.
+/// The thread never reads or writes the memory: the kernel maps zeroed
+/// pages where none are yet and leaves present ones alone, so it cannot
+/// change what a lane reads.
+fn spawn_prefault(address: usize, len: usize) -> Option<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("argon2-prefault".into())
+        .stack_size(16 << 10)
+        .spawn(move || {
+            for offset in (0..len).step_by(PREFAULT_CHUNK) {
+                let Some(chunk) = NonNull::new((address + offset) as *mut std::ffi::c_void) else {
+                    return;
+                };
+                let chunk_len = PREFAULT_CHUNK.min(len - offset);
+                // SAFETY: a range inside the mapping, which `ArgonMemory`
+                // unmaps only after joining this thread; populating
+                // changes no byte anyone can read.
+                if unsafe { madvise(chunk, chunk_len, MmapAdvise::MADV_POPULATE_WRITE) }.is_err() {
+                    return;
+                }
+            }
+        })
+        .ok()
+}
+
 impl Drop for ArgonMemory {
     /// Unmaps the memory. It is not wiped first: unmapped pages go back to
     /// the kernel, which zeroes them before anyone (this process included)
     /// gets them again, and wiping 64 MiB would cost more than the hash's
     /// own allocation did.
     fn drop(&mut self) {
+        if let Some(prefault) = self.prefault.take() {
+            // It only ever returns; a panic there would be nothing to act on.
+            let _ = prefault.join();
+        }
         let len = self.blocks * size_of::<Block>();
         // SAFETY: unmaps exactly the mapping made in `new`; no reference to
         // it outlives `self`.
