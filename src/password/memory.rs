@@ -17,6 +17,11 @@ use std::thread::JoinHandle;
 /// A private anonymous mapping holding `blocks` Argon2 blocks, unmapped
 /// when dropped.
 pub(crate) struct ArgonMemory {
+    /// The whole mapping, as made: `mapped_len` bytes.
+    mapping: NonNull<std::ffi::c_void>,
+    mapped_len: usize,
+    /// The blocks: `blocks` of them from the first huge-page boundary in
+    /// the mapping.
     start: NonNull<Block>,
     blocks: usize,
     /// The thread faulting the pages in, if one was started: joined
@@ -24,10 +29,11 @@ pub(crate) struct ArgonMemory {
     prefault: Option<JoinHandle<()>>,
 }
 
-/// How much the helper asks the kernel to fault in at a time: one huge
-/// page, so the lanes, writing from the start, catch up with it at most
-/// one chunk early.
-const PREFAULT_CHUNK: usize = 2 << 20;
+/// The size of a huge page (x86-64 and 4 KiB-page ARM64), which the memory
+/// starts on, and how much the helper asks the kernel to fault in at a time
+/// (so the lanes, writing from the start, catch up with it at most one
+/// chunk early).
+const HUGE_PAGE: usize = 2 << 20;
 
 impl ArgonMemory {
     /// Maps memory for `blocks` blocks, for a hash computing `lanes` lanes
@@ -37,23 +43,39 @@ impl ArgonMemory {
             .checked_mul(size_of::<Block>())
             .and_then(NonZeroUsize::new)
             .ok_or_else(|| Error::Internal(format!("no memory size for {blocks} blocks")))?;
+        let cannot = |e: &dyn std::fmt::Display| {
+            let kib = len.get() / 1024;
+            Error::Internal(format!("cannot allocate {kib} KiB for hashing: {e}"))
+        };
+        // One huge page more than needed, so that the blocks can start on a
+        // huge-page boundary: otherwise the kernel backs only the huge pages
+        // that fit whole inside the mapping (8 of OWASP's minimum 19 MiB,
+        // for instance) and the rest takes a fault and a TLB entry per 4 KiB.
+        // The pages around the blocks are never touched and cost no memory.
+        let mapped_len = len
+            .checked_add(HUGE_PAGE)
+            .ok_or_else(|| cannot(&"too large"))?;
         let protection = ProtFlags::PROT_READ | ProtFlags::PROT_WRITE;
         // SAFETY: a new private anonymous mapping at an address the kernel
         // chooses: it aliases nothing.
-        let start = unsafe { mmap_anonymous(None, len, protection, MapFlags::MAP_PRIVATE) }
-            .map_err(|e| {
-                let kib = len.get() / 1024;
-                Error::Internal(format!("cannot allocate {kib} KiB for hashing: {e}"))
-            })?;
-        // Huge pages where the system allows them on request: a few hundred
+        let mapping =
+            unsafe { mmap_anonymous(None, mapped_len, protection, MapFlags::MAP_PRIVATE) }
+                .map_err(|e| cannot(&e))?;
+        let offset =
+            (mapping.as_ptr() as usize).next_multiple_of(HUGE_PAGE) - mapping.as_ptr() as usize;
+        // SAFETY: `offset` < HUGE_PAGE, so the blocks lie inside the mapping.
+        let start = unsafe { mapping.byte_add(offset) };
+        // Huge pages where the system allows them on request: hundreds of
         // faults fewer. Only advice: ignored if refused.
-        // SAFETY: advice on the whole of the mapping just made.
+        // SAFETY: advice on part of the mapping just made.
         let _ = unsafe { madvise(start, len.get(), MmapAdvise::MADV_HUGEPAGE) };
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let prefault = (lanes < cores)
             .then(|| spawn_prefault(start.as_ptr() as usize, len.get()))
             .flatten();
         Ok(ArgonMemory {
+            mapping,
+            mapped_len: mapped_len.get(),
             start: start.cast(),
             blocks,
             prefault,
@@ -82,11 +104,11 @@ fn spawn_prefault(address: usize, len: usize) -> Option<JoinHandle<()>> {
         .name("argon2-prefault".into())
         .stack_size(16 << 10)
         .spawn(move || {
-            for offset in (0..len).step_by(PREFAULT_CHUNK) {
+            for offset in (0..len).step_by(HUGE_PAGE) {
                 let Some(chunk) = NonNull::new((address + offset) as *mut std::ffi::c_void) else {
                     return;
                 };
-                let chunk_len = PREFAULT_CHUNK.min(len - offset);
+                let chunk_len = HUGE_PAGE.min(len - offset);
                 // SAFETY: a range inside the mapping, which `ArgonMemory`
                 // unmaps only after joining this thread; populating
                 // changes no byte anyone can read.
@@ -108,9 +130,8 @@ impl Drop for ArgonMemory {
             // It only ever returns; a panic there would be nothing to act on.
             let _ = prefault.join();
         }
-        let len = self.blocks * size_of::<Block>();
         // SAFETY: unmaps exactly the mapping made in `new`; no reference to
         // it outlives `self`.
-        let _ = unsafe { munmap(self.start.cast(), len) };
+        let _ = unsafe { munmap(self.mapping, self.mapped_len) };
     }
 }
