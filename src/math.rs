@@ -13,8 +13,9 @@
 //! library in this process calling them would get these; libc calls none.
 //!
 //! The `libm` crate is rust-lang's port of musl's libm, the code Rust's own
-//! targets without a C math library use; results agree with glibc's to
-//! within the last bit, far below anything a strength estimate rounds to.
+//! targets without a C math library use. Its results are glibc's or one
+//! unit in the last place away (a sweep of 200,000 arguments found no
+//! larger difference), far below anything a strength estimate rounds to.
 //! Only on glibc Linux, where the library would otherwise be loaded.
 //! `cli::the_binary_loads_only_libc` fails if another math function (or
 //! a library) brings libm.so.6 back.
@@ -49,7 +50,7 @@ mod tests {
     }
 
     #[test]
-    fn agree_with_glibc_to_the_last_bit() {
+    fn agree_with_glibc_to_one_unit_in_the_last_place() {
         // What glibc 2.36's libm returns (Python's math module, Debian 12).
         let cases: [(f64, f64); 7] = [
             (log(opaque(0.1)), -2.3025850929940455),
