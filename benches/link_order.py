@@ -90,10 +90,13 @@ def functions(secs, addresses):
 # crossbeam deques, std's mutexes and condition variables: about 45 KiB in
 # all): which parts of it run depends on which thread steals which of a
 # hash's lanes and who waits for whom, and valgrind runs one thread at a
-# time.
+# time. Also SQLite's code that reuses freed space inside a page
+# (`pageFindSlot`, `defragmentPage`): a database in use runs it on inserts,
+# and the fresh one profiled here does not.
 UNSEEN = re.compile(
     r"^_ZN4sha26sha2567x86_sha8compress17h[0-9a-f]{16}E$"
     r"|rayon_core|crossbeam_(?:deque|epoch|utils)|3std3sys4sync"
+    r"|^(?:pageFindSlot|defragmentPage)$"
 )
 
 

@@ -127,13 +127,19 @@ impl HashParams {
 
     /// Hashes a password with a fresh random salt into a PHC string.
     pub fn hash(self, password: &Password) -> Result<String> {
-        self.hasher()?.hash(password)
+        let prefault = memory::worth_prefaulting(self.parallelism);
+        self.hasher_with(prefault)?.hash(password)
     }
 
-    /// A [`Hasher`] for many passwords with these parameters.
+    /// A [`Hasher`] for many passwords with these parameters, hashed side
+    /// by side on every core (so no helper faults its memory in).
     pub(crate) fn hasher(self) -> Result<Hasher> {
+        self.hasher_with(false)
+    }
+
+    fn hasher_with(self, prefault: bool) -> Result<Hasher> {
         let argon2 = self.argon2()?;
-        let memory = ArgonMemory::new(argon2.params().block_count(), lanes_of(argon2.params()))?;
+        let memory = ArgonMemory::new(argon2.params().block_count(), prefault)?;
         Ok(Hasher { argon2, memory })
     }
 
@@ -290,18 +296,13 @@ impl Hasher {
     }
 }
 
-/// The lanes of a hash with `params`: its `p`.
-fn lanes_of(params: &Params) -> usize {
-    usize::try_from(params.p_cost()).unwrap_or(usize::MAX)
-}
-
 /// How many lanes a check of `stored` computes in parallel: its `p`, or 1
 /// for bcrypt and anything that does not parse (which `verify` refuses).
 pub(crate) fn lanes(stored: &str) -> usize {
     PasswordHash::new(stored)
         .ok()
         .and_then(|parsed| Params::try_from(&parsed).ok())
-        .map_or(1, |params| lanes_of(&params))
+        .map_or(1, |params| usize::try_from(params.p_cost()).unwrap_or(1))
 }
 
 /// Checks a password against a stored hash: an Argon2id PHC string (using
@@ -326,7 +327,8 @@ pub(crate) fn verify(password: &Password, stored: &str) -> Result<bool> {
         return Err(malformed(&"no salt or no hash"));
     };
     let argon2 = Argon2::new(algorithm, version, params);
-    let mut memory = ArgonMemory::new(argon2.params().block_count(), lanes_of(argon2.params()))?;
+    let prefault = memory::worth_prefaulting(argon2.params().p_cost());
+    let mut memory = ArgonMemory::new(argon2.params().block_count(), prefault)?;
     let mut out = Zeroizing::new(vec![0u8; expected.len()]);
     argon2
         .hash_password_into_with_memory(
@@ -370,8 +372,8 @@ mod tests {
     }
 
     /// Hashes made by the reference C implementation (Debian's `argon2`
-    /// CLI) verify, and a one-bit change does not: the memory handling of
-    /// `memory` (mapped by us, faulted in ahead of the lanes by a helper
+    /// CLI) verify, and an altered output does not: the memory handling of
+    /// `memory` (mapped by us, faulted in ahead of a single lane by a helper
     /// thread where a core is free) computes the real Argon2id.
     #[test]
     fn hashes_from_the_reference_implementation_verify() {

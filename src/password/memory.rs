@@ -2,10 +2,10 @@
 //! allocation asks for 64-byte-aligned zeroed memory, which the allocator
 //! serves with `posix_memalign` and a 64 MiB `memset` on one thread before
 //! hashing starts (about 30 ms of a login). Fresh anonymous pages are
-//! already zero. Where a core would otherwise sit idle during the hash (fewer
-//! lanes than cores), a helper thread faults the pages in ahead of the lanes,
-//! so the kernel's zeroing runs beside the hash instead of inside it;
-//! otherwise the lanes fault them in as they first write.
+//! already zero. For a one-lane hash on a machine with a core to spare, a
+//! helper thread faults the pages in ahead of the lane, so the kernel's
+//! zeroing runs beside the hash instead of inside it; otherwise the lanes
+//! fault them in as they first write.
 
 use crate::error::{Error, Result};
 use argon2::Block;
@@ -36,9 +36,10 @@ pub(crate) struct ArgonMemory {
 const HUGE_PAGE: usize = 2 << 20;
 
 impl ArgonMemory {
-    /// Maps memory for `blocks` blocks, for a hash computing `lanes` lanes
-    /// in parallel.
-    pub(crate) fn new(blocks: usize, lanes: usize) -> Result<Self> {
+    /// Maps memory for `blocks` blocks. With `prefault`, a helper thread
+    /// faults it in, first page to last, while the hash runs (see
+    /// [`worth_prefaulting`]).
+    pub(crate) fn new(blocks: usize, prefault: bool) -> Result<Self> {
         let len = blocks
             .checked_mul(size_of::<Block>())
             .and_then(NonZeroUsize::new)
@@ -69,8 +70,7 @@ impl ArgonMemory {
         // faults fewer. Only advice: ignored if refused.
         // SAFETY: advice on part of the mapping just made.
         let _ = unsafe { madvise(start, len.get(), MmapAdvise::MADV_HUGEPAGE) };
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let prefault = (lanes < cores)
+        let prefault = prefault
             .then(|| spawn_prefault(start.as_ptr() as usize, len.get()))
             .flatten();
         Ok(ArgonMemory {
@@ -84,16 +84,27 @@ impl ArgonMemory {
 
     /// The blocks, for one hash.
     pub(crate) fn blocks(&mut self) -> &mut [Block] {
-        // SAFETY: the mapping is `blocks` blocks long, readable and
-        // writable, page-aligned (a block needs 64 bytes), and holds plain
+        // SAFETY: `start` is followed by `blocks` blocks inside the
+        // mapping, readable and writable, on a huge-page boundary (a block
+        // needs 64 bytes), holding plain
         // u64s, for which any bytes (zero at first) are valid; `&mut self`
         // makes this the only reference to it.
         unsafe { std::slice::from_raw_parts_mut(self.start.as_ptr(), self.blocks) }
     }
 }
 
+/// Whether a single hash with `lanes` lanes should have its memory faulted
+/// in by a helper thread: only with one lane, which writes its memory first
+/// page to last, as the helper faults it in (several lanes each start on
+/// their own part at once, so the helper would be behind all but the first),
+/// and only with a core to spare for the helper. Not for a batch of hashes
+/// on every core (an import), which has none.
+pub(crate) fn worth_prefaulting(lanes: u32) -> bool {
+    lanes == 1 && std::thread::available_parallelism().is_ok_and(|cores| cores.get() > 1)
+}
+
 /// Starts a thread that faults in the `len` bytes mapped at `address`,
-/// first to last (the order the lanes first write them), or `None` if no
+/// first to last (the order a single lane first writes them), or `None` if no
 /// thread could be started. It stops at the first refusal (kernels before
 /// 5.14 lack `MADV_POPULATE_WRITE`): the lanes then fault in the rest.
 /// The thread never reads or writes the memory: the kernel maps zeroed
@@ -111,7 +122,9 @@ fn spawn_prefault(address: usize, len: usize) -> Option<JoinHandle<()>> {
                 let chunk_len = HUGE_PAGE.min(len - offset);
                 // SAFETY: a range inside the mapping, which `ArgonMemory`
                 // unmaps only after joining this thread; populating
-                // changes no byte anyone can read.
+                // changes no byte anyone can read. (On a machine with
+                // several memory nodes the pages land on the helper's node,
+                // not necessarily the lane's.)
                 if unsafe { madvise(chunk, chunk_len, MmapAdvise::MADV_POPULATE_WRITE) }.is_err() {
                     return;
                 }
@@ -133,5 +146,42 @@ impl Drop for ArgonMemory {
         // SAFETY: unmaps exactly the mapping made in `new`; no reference to
         // it outlives `self`.
         let _ = unsafe { munmap(self.mapping, self.mapped_len) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::{Algorithm, Argon2, Params, Version};
+
+    /// Memory faulted in by the helper (started whatever the machine) and
+    /// memory the lane faults in itself both give the reference C CLI's
+    /// hash of "correct horse battery staple", salt "saltsaltsaltsalt",
+    /// m=19456 t=2 p=1.
+    #[test]
+    fn memory_faulted_in_by_the_helper_hashes_like_any_other() {
+        const REFERENCE: [u8; 32] = [
+            0x40, 0xa1, 0xeb, 0x83, 0x9b, 0x5a, 0xc8, 0xb1, 0x9c, 0x37, 0xe6, 0x34, 0x1d, 0x53,
+            0xcd, 0x68, 0x1a, 0xb2, 0x90, 0xe5, 0x4b, 0x53, 0x19, 0x4c, 0x91, 0x9c, 0x9c, 0x5c,
+            0x4d, 0x6e, 0x59, 0x13,
+        ];
+        let params = Params::new(19456, 2, 1, Some(32)).unwrap_or_else(|e| panic!("{e}"));
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        for prefault in [true, false] {
+            let mut memory = ArgonMemory::new(argon2.params().block_count(), prefault)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(memory.prefault.is_some(), prefault);
+            assert_eq!(memory.start.as_ptr() as usize % HUGE_PAGE, 0);
+            let mut out = [0u8; 32];
+            argon2
+                .hash_password_into_with_memory(
+                    b"correct horse battery staple",
+                    b"saltsaltsaltsalt",
+                    &mut out,
+                    memory.blocks(),
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(out, REFERENCE, "prefault: {prefault}");
+        }
     }
 }
