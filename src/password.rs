@@ -296,6 +296,14 @@ impl Hasher {
     }
 }
 
+/// How many threads hashing can keep busy: the cores this process may run
+/// on (1 if that cannot be told). Read once: it reads cgroup files, and a
+/// login asks twice (its thread pool, and whether a helper fits).
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
 /// How many lanes a check of `stored` computes in parallel: its `p`, or 1
 /// for bcrypt and anything that does not parse (which `verify` refuses).
 pub(crate) fn lanes(stored: &str) -> usize {

@@ -160,9 +160,8 @@ impl Accounts {
         password: &Password,
         hash: &str,
     ) -> Option<Result<std::result::Result<bool, Refusal>>> {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(password::lanes(hash).clamp(1, cores))
+            .num_threads(password::lanes(hash).clamp(1, password::cores()))
             .build()
             .ok()?;
         let mut verified = None;

@@ -7,7 +7,7 @@ use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::import::{ImportRecord, ImportSecret, LineError, Parsed};
 use crate::model::{Account, DisplayName, Email, Role, Username};
-use crate::password::{HashParams, Hasher};
+use crate::password::{self, HashParams, Hasher};
 use crate::policy::{self, PolicyContext};
 use crate::store::{ActorFacts, Admission, NewAccount};
 use crate::totp::TwoFactorBackup;
@@ -201,7 +201,7 @@ const HASHING_MEMORY_BUDGET_KIB: u32 = HashParams::MAXIMUM.memory_kib;
 /// [`HASHING_MEMORY_BUDGET_KIB`] at `params`' memory cost (so 4 GiB hashes
 /// run one at a time).
 fn thread_count(jobs: Option<usize>, params: HashParams) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cores = password::cores();
     let fit = (HASHING_MEMORY_BUDGET_KIB / params.memory_kib.max(1)).max(1) as usize;
     jobs.unwrap_or(cores).clamp(1, fit)
 }

@@ -1,7 +1,7 @@
 //! `authctl db status` and `db copy`: which database this is and what it
 //! holds, and moving all of it to another.
 
-use super::{Context, refuse_password_argument};
+use super::{Context, PASSWORD_PLACES, refuse_password_argument};
 use crate::cli::DbCommand;
 use crate::fsutil::create_private_dir_all;
 use anyhow::Result;
@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Context, command: &DbCommand) -> Result<()> {
         DbCommand::Copy { to } => {
             let session = ctx.session()?;
             if authctl::is_postgres_url(to) {
-                refuse_password_argument(to)?;
+                refuse_password_argument(to, PASSWORD_PLACES)?;
             } else if let Some(dir) = Path::new(to).parent().filter(|d| !d.as_os_str().is_empty()) {
                 create_private_dir_all(dir)?;
             }

@@ -212,19 +212,25 @@ fn open_mode(command: &Command) -> OpenMode {
 /// other users can read a process's arguments.
 fn open_postgres(url: &str, given_as_argument: bool) -> Result<(Accounts, String)> {
     if given_as_argument {
-        refuse_password_argument(url)?;
+        refuse_password_argument(url, PASSWORD_PLACES)?;
     }
     let accounts = Accounts::connect(url)?;
     Ok((accounts, "the PostgreSQL database".to_string()))
 }
 
+/// Where a command that reads `AUTHCTL_DB` and libpq's password file can
+/// take a database password from instead of its arguments.
+pub const PASSWORD_PLACES: &str =
+    "~/.pgpass or the file PGPASSFILE names, or pass the URL in AUTHCTL_DB";
+
 /// Refuses a database URL typed on the command line that carries a
-/// password: other users can read a process's arguments.
-pub fn refuse_password_argument(url: &str) -> Result<()> {
+/// password: other users can read a process's arguments. `instead` says
+/// where the password can go.
+pub fn refuse_password_argument(url: &str, instead: &str) -> Result<()> {
     match authctl::url_has_password(url) {
-        true => Err(UsageError(
-            "a database password must not be on the command line: put it in ~/.pgpass or the file PGPASSFILE names, or pass the URL in AUTHCTL_DB".to_string(),
-        )
+        true => Err(UsageError(format!(
+            "a database password must not be on the command line: put it in {instead}"
+        ))
         .into()),
         false => Ok(()),
     }

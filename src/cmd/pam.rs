@@ -4,7 +4,7 @@
 //! stdout (pam_exec's `stdout` option would show it to the person logging
 //! in) and reports a refusal on stderr (pam_exec's `log=` file) and syslog.
 
-use super::open_sqlite;
+use super::{open_sqlite, refuse_password_argument};
 use crate::cli::{Cli, PamArgs, PamStep};
 use crate::exit::UsageError;
 use crate::output::sanitize;
@@ -104,15 +104,12 @@ fn open(cli: &Cli, db_given_as_argument: bool) -> Result<Accounts> {
     };
     match db.to_str().filter(|s| authctl::is_postgres_url(s)) {
         Some(url) => {
-            // Not `refuse_password_argument`: its advice (AUTHCTL_DB,
-            // PGPASSFILE) does not hold here, where only --db and the
-            // effective user's ~/.pgpass are read.
-            if authctl::url_has_password(url) {
-                return Err(UsageError(
-                    "a database password must not be on the command line: put it in the ~/.pgpass of the user authctl runs as (root under sshd, login and su)".to_string(),
-                )
-                .into());
-            }
+            // Not PASSWORD_PLACES: only --db and the effective user's
+            // ~/.pgpass are read here.
+            refuse_password_argument(
+                url,
+                "the ~/.pgpass of the user authctl runs as (root under sshd, login and su)",
+            )?;
             Accounts::connect_for_service(url, &effective_home).map_err(|e| match e {
                 Error::Invalid(why) => UsageError(why).into(),
                 other => other.into(),

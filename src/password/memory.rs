@@ -100,7 +100,7 @@ impl ArgonMemory {
 /// and only with a core to spare for the helper. Not for a batch of hashes
 /// on every core (an import), which has none.
 pub(crate) fn worth_prefaulting(lanes: u32) -> bool {
-    lanes == 1 && std::thread::available_parallelism().is_ok_and(|cores| cores.get() > 1)
+    lanes == 1 && super::cores() > 1
 }
 
 /// Starts a thread that faults in the `len` bytes mapped at `address`,
