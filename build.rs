@@ -33,7 +33,8 @@ fn main() {
 /// keeps about 1.5 MiB less of the binary resident. A name the build does
 /// not have (code changed since the list was made) is skipped: a stale
 /// list costs speed, never correctness. Needs lld, Rust's default linker
-/// on x86_64-unknown-linux-gnu since 1.90 (mold reads the same option).
+/// on x86_64-unknown-linux-gnu since 1.90 (mold reads the ordering file
+/// but not the data's linker script).
 fn code_order() {
     let Ok(root) = env::var("CARGO_MANIFEST_DIR") else {
         return;
@@ -42,6 +43,16 @@ fn code_order() {
     println!("cargo:rerun-if-changed={order}");
     println!("cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={order}");
     println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    // The same for read-only data, mapped 64 KiB at a time too: what the
+    // common commands read goes in a section of its own before .rodata
+    // (`src/link/rodata.ld`, also written by `benches/link_order.py`).
+    // Most of it is anonymous constants, which have no symbol for the
+    // ordering file to name, so a linker script lists their sections; it
+    // only adds to the default layout (INSERT), and a name the build does
+    // not have matches nothing.
+    let rodata = format!("{root}/src/link/rodata.ld");
+    println!("cargo:rerun-if-changed={rodata}");
+    println!("cargo:rustc-link-arg-bins=-Wl,-T,{rodata}");
     // A linker map for benches/link_order.py to find functions by address.
     println!("cargo:rerun-if-env-changed=AUTHCTL_LINK_MAP");
     if let Ok(map) = env::var("AUTHCTL_LINK_MAP") {
