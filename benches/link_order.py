@@ -48,6 +48,18 @@ RODATA = "src/link/rodata.ld"
 MAP_LINE = re.compile(r"^\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+\s+(.*)$")
 
 
+def map_entries(map_path):
+    """(start, size, name, is_output_section) of each entry of a linker map.
+    An output section's name follows its alignment after one space; input
+    sections and symbols are indented further."""
+    with open(map_path) as f:
+        for line in f:
+            m = MAP_LINE.match(line)
+            if m:
+                is_output = line[m.start(3) - 2] != " "
+                yield int(m.group(1), 16), int(m.group(2), 16), m.group(3).strip(), is_output
+
+
 def sections(map_path):
     """(start, end, symbol) of every function section in a linker map
     written with --no-demangle: the section's first symbol, which is what
@@ -55,19 +67,14 @@ def sections(map_path):
     `.text.unlikely.name`, so the section name would not do)."""
     found = []
     section = None
-    with open(map_path) as f:
-        for line in f:
-            m = MAP_LINE.match(line)
-            if not m:
-                continue
-            start, size, rest = int(m.group(1), 16), int(m.group(2), 16), m.group(3).strip()
-            if ":(.text." in rest or rest.endswith(":(.text)"):
-                section = (start, start + size)
-            elif section and " " not in rest and ":(" not in rest:
-                found.append((section[0], section[1], rest))
-                section = None
-            else:
-                section = None
+    for start, size, rest, _ in map_entries(map_path):
+        if ":(.text." in rest or rest.endswith(":(.text)"):
+            section = (start, start + size)
+        elif section and " " not in rest and ":(" not in rest:
+            found.append((section[0], section[1], rest))
+            section = None
+        else:
+            section = None
     found.sort()
     return found
 
@@ -80,22 +87,11 @@ def data_sections(map_path):
     from every object file, to be merged where the rule puts them."""
     found = []
     inside = False
-    with open(map_path) as f:
-        for line in f:
-            m = MAP_LINE.match(line)
-            if not m:
-                continue
-            rest = m.group(3)
-            if line[m.start(3) - 2] != " ":
-                # An output section: its name follows the alignment after
-                # one space (input sections and symbols are indented).
-                inside = rest in (".rodata", ".rodata.hot")
-                continue
-            if ":(" not in rest:
-                continue
-            if inside:
-                start, size = int(m.group(1), 16), int(m.group(2), 16)
-                found.append((start, start + size, rest.rsplit(":(", 1)[1][:-1]))
+    for start, size, rest, is_output in map_entries(map_path):
+        if is_output:
+            inside = rest in (".rodata", ".rodata.hot")
+        elif inside and ":(" in rest:
+            found.append((start, start + size, rest.rsplit(":(", 1)[1][:-1]))
     found.sort()
     return found
 
